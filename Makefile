@@ -1,0 +1,76 @@
+# pyconc-prof - see README.md.  `make` builds ./pyconc-prof; `make test` installs
+# what is missing (Debian packages, test interpreters), builds and runs every test.
+CC ?= cc
+PREFIX ?= /usr/local
+CFLAGS ?= -O2 -g
+WARNINGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+LDLIBS := -lelf -lz -lm
+BUILD ?= build
+
+SOURCES := $(wildcard profiler/*.c readers/*.c output/*.c)
+OBJECTS := $(patsubst %.c,$(BUILD)/%.o,$(SOURCES))
+LIB_OBJECTS := $(filter-out $(BUILD)/profiler/main.o,$(OBJECTS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
+
+.PHONY: all test unit-test e2e-test asan-test demo install deps pythons format lint clean
+
+all: pyconc-prof
+
+pyconc-prof: $(OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARNINGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARNINGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Debian packages and the test interpreters (cached outside the repository).
+deps:
+	scripts/install-deps
+
+pythons:
+	scripts/get-pythons >/dev/null
+
+unit-test: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+e2e-test: pyconc-prof
+	python3 -m pytest -q tests $(PYTEST_ARGS)
+
+test: deps pythons
+	$(MAKE) all
+	$(MAKE) unit-test
+	$(MAKE) e2e-test
+
+# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# ASAN_PYTHONS narrows the interpreters (one per layout family by default).
+ASAN_PYTHONS ?= py3.9-pyenv,py3.12-pyenv,py3.15-sid
+asan-test: deps pythons
+	$(MAKE) clean-build
+	$(MAKE) all unit-test BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) python3 -m pytest -q tests $(PYTEST_ARGS)
+	$(MAKE) clean-build
+
+demo: deps all
+	scripts/demo
+
+install: pyconc-prof
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 pyconc-prof $(DESTDIR)$(PREFIX)/bin/pyconc-prof
+	install -m 644 doc/pyconc-prof.1 $(DESTDIR)$(PREFIX)/share/man/man1/pyconc-prof.1
+
+format:
+	clang-format -i $(SOURCES) $(wildcard */*.h tests/unit/*.c)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem -D_GNU_SOURCE $(SOURCES)
+
+clean-build:
+	rm -rf $(BUILD) build-asan pyconc-prof
+
+clean: clean-build

@@ -1,0 +1,132 @@
+/* dump_command.c - `pyconc-prof dump`: one snapshot of every thread.
+ *
+ * Takes a few tries when a read is torn (the target runs while we read),
+ * then prints what it got. */
+#include "dump_command.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../output/dump.h"
+#include "../readers/linetable.h"
+#include "proc_info.h"
+
+#define DUMP_TRIES 20
+#define DUMP_SOURCE_MAX 512
+
+struct dump_storage {
+    struct dump dump;
+    struct dump_thread *threads;
+    struct dump_frame **frames; /* per thread */
+    char **strings; /* every string we allocated */
+    size_t string_count, string_capacity;
+};
+
+static const char *dump_keep(struct dump_storage *s, const char *text)
+{
+    if (s->string_count == s->string_capacity) {
+        size_t size = s->string_capacity ? s->string_capacity * 2 : 256;
+        char **bigger = realloc(s->strings, size * sizeof *bigger);
+        if (!bigger)
+            return "?";
+        s->strings = bigger;
+        s->string_capacity = size;
+    }
+    char *copy = strdup(text);
+    if (!copy)
+        return "?";
+    s->strings[s->string_count++] = copy;
+    return copy;
+}
+
+static void dump_storage_free(struct dump_storage *s)
+{
+    for (size_t i = 0; i < s->string_count; i++)
+        free(s->strings[i]);
+    free(s->strings);
+    for (size_t i = 0; s->frames && i < s->dump.thread_count; i++)
+        free(s->frames[i]);
+    free(s->threads);
+    free(s->frames);
+    memset(s, 0, sizeof *s);
+}
+
+/* Fills one thread's frames; 0, or -1 when torn. */
+static int dump_thread(struct target *target, struct dump_storage *s,
+                       const struct thread_state_info *info, struct dump_thread *thread,
+                       struct dump_frame **frames_out)
+{
+    if (frames_walk(&target->live.base, &target->runtime.layout, info->innermost,
+                    &target->walk) != 0)
+        return -1;
+    struct dump_frame *frames = calloc(target->walk.depth + 1, sizeof *frames);
+    if (!frames)
+        return -1;
+    *frames_out = frames;
+    thread->tid = target_native_tid(target, info);
+    thread->name = dump_keep(s, target_thread_name(target, info, thread->tid));
+    thread->holds_gil = info->tstate == target->gil_holder;
+    thread->truncated = target->walk.truncated;
+    thread->frames = frames;
+    thread->depth = target->walk.depth;
+    for (uint32_t i = 0; i < target->walk.depth; i++) {
+        const struct raw_frame *raw = &target->walk.frames[i];
+        struct code_info *code = code_cache_get(&target->codes, &target->live.base,
+                                                &target->runtime.layout, raw->code);
+        if (!code)
+            return -1;
+        frames[i].name = dump_keep(s, code->name);
+        frames[i].file = dump_keep(s, code->file);
+        frames[i].line = linetable_line(&code->lines, raw->offset, code->firstlineno);
+        char source[DUMP_SOURCE_MAX];
+        frames[i].source = proc_source_line(target->pid, code->file, frames[i].line, source,
+                                            sizeof source) == 0
+                               ? dump_keep(s, source)
+                               : NULL;
+    }
+    return 0;
+}
+
+static int dump_snapshot(struct target *target, struct dump_storage *s)
+{
+    if (target_read_threads(target) != 0)
+        return -1;
+    size_t count = target->thread_count;
+    s->threads = calloc(count + 1, sizeof *s->threads);
+    s->frames = calloc(count + 1, sizeof *s->frames);
+    if (!s->threads || !s->frames)
+        return -1;
+    s->dump.threads = s->threads;
+    s->dump.thread_count = count;
+    for (size_t t = 0; t < count; t++)
+        if (dump_thread(target, s, &target->threads[t], &s->threads[t], &s->frames[t]) != 0)
+            return -1;
+    return 0;
+}
+
+int dump_run(struct target *target, int json, FILE *out)
+{
+    char command[1024];
+    proc_command_line(target->pid, command, sizeof command);
+    struct dump_storage s;
+    memset(&s, 0, sizeof s);
+    int ok = -1;
+    for (int attempt = 0; attempt < DUMP_TRIES && ok != 0; attempt++) {
+        dump_storage_free(&s);
+        ok = dump_snapshot(target, &s);
+    }
+    if (ok != 0) {
+        dump_storage_free(&s);
+        fprintf(stderr, "pyconc-prof: could not read a consistent snapshot of process %d "
+                        "(it changed under every read); try again or use record\n",
+                target->pid);
+        return -1;
+    }
+    s.dump.pid = target->pid;
+    s.dump.python_version = target->runtime.version;
+    s.dump.command = command[0] ? command : NULL;
+    int rc = json ? dump_json_write(out, &s.dump) : dump_text_write(out, &s.dump);
+    dump_storage_free(&s);
+    return rc;
+}

@@ -1,0 +1,12 @@
+/* dump_command.h - the dump command. */
+#ifndef PYCONC_PROFILER_DUMP_COMMAND_H
+#define PYCONC_PROFILER_DUMP_COMMAND_H
+
+#include <stdio.h>
+
+#include "target.h"
+
+/* Prints one snapshot of target; 0, or -1 (message printed). */
+int dump_run(struct target *target, int json, FILE *out);
+
+#endif

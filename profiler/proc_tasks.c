@@ -1,0 +1,97 @@
+/* proc_tasks.c - per-thread scheduler state without an open() per sample.
+ *
+ * --mode cpu needs, every tick, whether each thread is on a CPU.  The stat
+ * file of each thread is opened once and pread() at offset 0 afterwards;
+ * files of threads not seen for a while are closed. */
+#include "proc_tasks.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROC_TASKS_IDLE_SAMPLES 64
+
+void proc_tasks_init(struct proc_tasks *tasks, int pid)
+{
+    tasks->pid = pid;
+    tasks->count = 0;
+    tasks->tick = 0;
+}
+
+void proc_tasks_close(struct proc_tasks *tasks)
+{
+    for (int i = 0; i < tasks->count; i++)
+        close(tasks->files[i].fd);
+    tasks->count = 0;
+}
+
+static char proc_stat_state(const char *text)
+{
+    /* "tid (comm) S ...": comm may hold spaces and parentheses; use the last ')'. */
+    const char *close_paren = strrchr(text, ')');
+    if (!close_paren || close_paren[1] != ' ' || close_paren[2] == '\0')
+        return 0;
+    return close_paren[2];
+}
+
+static int proc_tasks_open(struct proc_tasks *tasks, int tid)
+{
+    if (tasks->count == PROC_TASKS_MAX_OPEN)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", tasks->pid, tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    tasks->files[tasks->count] = (struct proc_task_file){tid, fd, tasks->tick};
+    return tasks->count++;
+}
+
+char proc_tasks_state(struct proc_tasks *tasks, int tid)
+{
+    int at = -1;
+    for (int i = 0; i < tasks->count; i++)
+        if (tasks->files[i].tid == tid) {
+            at = i;
+            break;
+        }
+    if (at < 0 && (at = proc_tasks_open(tasks, tid)) < 0)
+        return 0;
+    tasks->files[at].last_used = tasks->tick;
+    char text[512];
+    ssize_t got = pread(tasks->files[at].fd, text, sizeof text - 1, 0);
+    if (got <= 0)
+        return 0;
+    text[got] = '\0';
+    return proc_stat_state(text);
+}
+
+void proc_tasks_next_sample(struct proc_tasks *tasks)
+{
+    tasks->tick++;
+    for (int i = 0; i < tasks->count;) {
+        if (tasks->tick - tasks->files[i].last_used > PROC_TASKS_IDLE_SAMPLES) {
+            close(tasks->files[i].fd);
+            tasks->files[i] = tasks->files[--tasks->count];
+        } else {
+            i++;
+        }
+    }
+}
+
+int proc_alive(int pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0)
+        return 0;
+    text[got] = '\0';
+    char state = proc_stat_state(text);
+    return state != 0 && state != 'Z' && state != 'X';
+}

@@ -1,0 +1,35 @@
+/* proc_tasks.h - the kernel's view of the target's threads, from /proc. */
+#ifndef PYCONC_PROFILER_PROC_TASKS_H
+#define PYCONC_PROFILER_PROC_TASKS_H
+
+#include <stdint.h>
+
+#define PROC_TASKS_MAX_OPEN 4096
+
+struct proc_task_file {
+    int tid;
+    int fd;
+    uint64_t last_used; /* sample number, for closing files of dead threads */
+};
+
+struct proc_tasks {
+    int pid;
+    struct proc_task_file files[PROC_TASKS_MAX_OPEN];
+    int count;
+    uint64_t tick;
+};
+
+void proc_tasks_init(struct proc_tasks *tasks, int pid);
+void proc_tasks_close(struct proc_tasks *tasks);
+
+/* The state letter of /proc/PID/task/TID/stat ('R', 'S', 'D', 't', ...), or 0
+ * when unknown.  The file stays open and is re-read with pread. */
+char proc_tasks_state(struct proc_tasks *tasks, int tid);
+
+/* Closes files not used for `age` calls of proc_tasks_next_sample. */
+void proc_tasks_next_sample(struct proc_tasks *tasks);
+
+/* 1 while process pid exists and is not a zombie. */
+int proc_alive(int pid);
+
+#endif

@@ -1,0 +1,161 @@
+/* sampler.c - the sampling loop: absolute deadlines, one tick per period.
+ *
+ * Each tick reads the thread list and every thread's frames, resolves them
+ * through the code cache and counts the stack in the store.  Deadlines are
+ * absolute (start + n * period), so a slow tick does not shift later ones;
+ * deadlines that passed while a tick overran are counted as missed, never
+ * caught up in a burst.  A torn read drops that thread's stack for this tick
+ * and is counted. */
+#include "sampler.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../readers/linetable.h"
+#include "blocking.h"
+
+volatile sig_atomic_t sampler_stop_requested = 0;
+
+static struct blocking sampler_blocking;
+
+/* Frame id for one raw frame, or INTERN_FAILED when it cannot be resolved. */
+static uint32_t sampler_frame(struct target *target, struct store *store,
+                              const struct raw_frame *raw)
+{
+    struct code_info *code =
+        code_cache_get(&target->codes, &target->live.base, &target->runtime.layout, raw->code);
+    if (!code)
+        return INTERN_FAILED;
+    if (!code->user_set) {
+        code->user[0] = store_string(store, code->name);
+        code->user[1] = store_string(store, code->file);
+        code->user_set = 1;
+    }
+    int line = linetable_line(&code->lines, raw->offset, code->firstlineno);
+    return store_frame(store, code->user[0], code->user[1], line);
+}
+
+static int sampler_thread(struct target *target, const struct options *options,
+                          struct store *store, struct sampler_stats *stats,
+                          const struct thread_state_info *thread)
+{
+    static uint32_t ids[FRAMES_MAX_DEPTH + 1];
+    uint64_t native = target_native_tid(target, thread);
+    if (options->mode == MODE_CPU && native != 0 &&
+        proc_tasks_state(&target->tasks, (int)native) != 'R')
+        return 0;
+    if (frames_walk(&target->live.base, &target->runtime.layout, thread->innermost,
+                    &target->walk) != 0) {
+        stats->torn++;
+        return 0;
+    }
+    const struct frame_walk *walk = &target->walk;
+    if (walk->depth == 0)
+        return 0; /* a thread with no Python code running (yet) */
+    uint32_t depth = 0;
+    if (walk->truncated) {
+        ids[depth++] = store_frame(store, store_string(store, "[truncated]"),
+                                   store_string(store, ""), 0);
+        stats->truncated++;
+    }
+    for (uint32_t i = walk->depth; i-- > 0;) {
+        uint32_t id = sampler_frame(target, store, &walk->frames[i]);
+        if (id == INTERN_FAILED) {
+            stats->torn++;
+            return 0;
+        }
+        ids[depth++] = id;
+    }
+    const char *name = target_thread_name(target, thread, native);
+    uint32_t thread_id = store_thread(store, native, store_string(store, name));
+    return store_add(store, thread_id, ids, depth);
+}
+
+int sampler_tick(struct target *target, const struct options *options, struct store *store,
+                 struct sampler_stats *stats)
+{
+    if (options->blocking)
+        blocking_stop(&sampler_blocking);
+    int result = 0;
+    if (target_read_threads(target) != 0) {
+        stats->torn++;
+        result = -1;
+    } else {
+        for (size_t i = 0; i < target->thread_count; i++)
+            if (sampler_thread(target, options, store, stats, &target->threads[i]) != 0) {
+                result = -1;
+                break;
+            }
+    }
+    if (options->blocking)
+        blocking_resume(&sampler_blocking);
+    if (options->mode == MODE_CPU)
+        proc_tasks_next_sample(&target->tasks);
+    stats->ticks++;
+    return result;
+}
+
+static void sampler_progress(const struct sampler_stats *stats, const struct store *store,
+                             uint64_t start)
+{
+    double elapsed = (double)(monotonic_ns() - start) / 1e9;
+    fprintf(stderr, "\rpyconc-prof: %.1f s, %llu samples, %.1f Hz   ", elapsed,
+            (unsigned long long)store->samples,
+            elapsed > 0 ? (double)stats->ticks / elapsed : 0.0);
+    fflush(stderr);
+}
+
+int sampler_run(struct target *target, const struct options *options, struct store *store,
+                struct sampler_stats *stats)
+{
+    memset(stats, 0, sizeof *stats);
+    if (options->blocking && blocking_attach(&sampler_blocking, target->pid) != 0) {
+        perror("pyconc-prof: cannot pause the target (ptrace)");
+        return -1;
+    }
+    uint64_t period = (uint64_t)(1e9 / options->rate_hz);
+    if (period == 0)
+        period = 1;
+    uint64_t start = monotonic_ns();
+    uint64_t end = options->duration_s > 0 ? start + (uint64_t)(options->duration_s * 1e9) : 0;
+    uint64_t next_progress = start + 500000000ull;
+    int show_progress = !options->quiet && isatty(STDERR_FILENO);
+    uint64_t deadline = start;
+    int result = 0;
+    while (!sampler_stop_requested) {
+        if (sampler_tick(target, options, store, stats) != 0 && !proc_alive(target->pid)) {
+            stats->target_exited = 1;
+            break;
+        }
+        deadline += period;
+        uint64_t now = monotonic_ns();
+        if (end && now >= end)
+            break;
+        if (now > deadline) {
+            uint64_t behind = (now - deadline) / period + 1;
+            stats->ticks_missed += behind;
+            deadline += behind * period;
+        }
+        if (show_progress && now >= next_progress) {
+            sampler_progress(stats, store, start);
+            next_progress = now + 500000000ull;
+        }
+        if ((stats->ticks & 63) == 0 && !proc_alive(target->pid)) {
+            stats->target_exited = 1;
+            break;
+        }
+        struct timespec when = {(time_t)(deadline / 1000000000ull),
+                                (long)(deadline % 1000000000ull)};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) != 0 &&
+               !sampler_stop_requested) {
+        }
+    }
+    if (options->blocking)
+        blocking_detach(&sampler_blocking);
+    if (show_progress)
+        fprintf(stderr, "\r\033[K");
+    stats->elapsed_s = (double)(monotonic_ns() - start) / 1e9;
+    return result;
+}

@@ -1,0 +1,33 @@
+/* sampler.h - the sampling loop. */
+#ifndef PYCONC_PROFILER_SAMPLER_H
+#define PYCONC_PROFILER_SAMPLER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "store.h"
+#include "target.h"
+
+struct sampler_stats {
+    uint64_t ticks;        /* ticks sampled */
+    uint64_t ticks_missed; /* deadlines passed while a sample overran */
+    uint64_t torn;         /* thread stacks dropped as torn reads */
+    uint64_t truncated;    /* stacks cut at the depth cap */
+    double elapsed_s;
+    int target_exited;
+};
+
+/* Set by signal handlers: stop at the next tick. */
+extern volatile sig_atomic_t sampler_stop_requested;
+
+/* Samples target into store until the duration passes, a stop is requested
+ * or the target exits. */
+int sampler_run(struct target *target, const struct options *options, struct store *store,
+                struct sampler_stats *stats);
+
+/* One tick: every thread's stack into store. 0, or -1 if the whole tick was torn. */
+int sampler_tick(struct target *target, const struct options *options, struct store *store,
+                 struct sampler_stats *stats);
+
+#endif

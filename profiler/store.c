@@ -1,0 +1,153 @@
+/* store.c - aggregate samples into unique (thread, stack) counts.
+ *
+ * Everything is interned: a stack is the byte string of its thread id and
+ * frame ids, so one hash lookup per sample finds its counter.  The view
+ * handed to writers resolves ids into the plain structs of output/profile.h. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../readers/frames.h"
+
+struct store_frame_key {
+    uint32_t name;
+    uint32_t file;
+    int32_t line;
+};
+
+struct store_thread_key {
+    uint64_t tid;
+    uint32_t name;
+    uint32_t pad; /* keys are compared as bytes: keep padding zero */
+};
+
+void store_init(struct store *store)
+{
+    memset(store, 0, sizeof *store);
+    intern_init(&store->strings);
+    intern_init(&store->frames);
+    intern_init(&store->threads);
+    intern_init(&store->stacks);
+}
+
+void store_free(struct store *store)
+{
+    intern_free(&store->strings);
+    intern_free(&store->frames);
+    intern_free(&store->threads);
+    intern_free(&store->stacks);
+    free(store->counts);
+    memset(store, 0, sizeof *store);
+}
+
+uint32_t store_string(struct store *store, const char *text)
+{
+    return intern_put(&store->strings, text, strlen(text));
+}
+
+uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line)
+{
+    struct store_frame_key key = {name, file, line};
+    return intern_put(&store->frames, &key, sizeof key);
+}
+
+uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name)
+{
+    struct store_thread_key key;
+    memset(&key, 0, sizeof key);
+    key.tid = tid;
+    key.name = name;
+    return intern_put(&store->threads, &key, sizeof key);
+}
+
+int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint32_t depth)
+{
+    uint32_t key[FRAMES_MAX_DEPTH + 2];
+    if (depth > FRAMES_MAX_DEPTH + 1)
+        return -1;
+    key[0] = thread;
+    memcpy(key + 1, frames, depth * sizeof *frames);
+    uint32_t id = intern_put(&store->stacks, key, (depth + 1) * sizeof *key);
+    if (id == INTERN_FAILED)
+        return -1;
+    if (id >= store->counts_capacity) {
+        size_t size = store->counts_capacity ? store->counts_capacity * 2 : 1024;
+        while (size <= id)
+            size *= 2;
+        uint64_t *counts = realloc(store->counts, size * sizeof *counts);
+        if (!counts)
+            return -1;
+        memset(counts + store->counts_capacity, 0,
+               (size - store->counts_capacity) * sizeof *counts);
+        store->counts = counts;
+        store->counts_capacity = size;
+    }
+    store->counts[id]++;
+    store->samples++;
+    return 0;
+}
+
+int store_view(const struct store *store, struct profile *profile)
+{
+    size_t frame_count = store->frames.count;
+    size_t thread_count = store->threads.count;
+    size_t stack_count = store->stacks.count;
+    struct profile_frame *frames = calloc(frame_count + 1, sizeof *frames);
+    struct profile_thread *threads = calloc(thread_count + 1, sizeof *threads);
+    struct profile_stack *stacks = calloc(stack_count + 1, sizeof *stacks);
+    uint32_t *ids = calloc(store->stacks.arena_used / sizeof(uint32_t) + 1, sizeof *ids);
+    if (!frames || !threads || !stacks || !ids) {
+        free(frames);
+        free(threads);
+        free(stacks);
+        free(ids);
+        return -1;
+    }
+    for (uint32_t i = 0; i < frame_count; i++) {
+        struct store_frame_key key;
+        memcpy(&key, intern_key(&store->frames, i, NULL), sizeof key);
+        frames[i].name = intern_key(&store->strings, key.name, NULL);
+        frames[i].file = intern_key(&store->strings, key.file, NULL);
+        frames[i].line = key.line;
+    }
+    for (uint32_t i = 0; i < thread_count; i++) {
+        struct store_thread_key key;
+        memcpy(&key, intern_key(&store->threads, i, NULL), sizeof key);
+        threads[i].tid = key.tid;
+        threads[i].name = intern_key(&store->strings, key.name, NULL);
+    }
+    size_t used = 0;
+    for (uint32_t i = 0; i < stack_count; i++) {
+        size_t len;
+        const unsigned char *key = intern_key(&store->stacks, i, &len);
+        size_t words = len / sizeof(uint32_t);
+        memcpy(ids + used, key, len); /* arena keys may be unaligned */
+        stacks[i].thread = ids[used];
+        stacks[i].depth = (uint32_t)(words - 1);
+        stacks[i].frames = ids + used + 1;
+        stacks[i].count = i < store->counts_capacity ? store->counts[i] : 0;
+        used += words;
+    }
+    profile->frames = frames;
+    profile->frame_count = frame_count;
+    profile->threads = threads;
+    profile->thread_count = thread_count;
+    profile->stacks = stacks;
+    profile->stack_count = stack_count;
+    profile->samples = store->samples;
+    profile->storage = ids;
+    return 0;
+}
+
+void store_view_free(struct profile *profile)
+{
+    free((void *)profile->frames);
+    free((void *)profile->threads);
+    free(profile->storage);
+    profile->storage = NULL;
+    free((void *)profile->stacks);
+    profile->frames = NULL;
+    profile->threads = NULL;
+    profile->stacks = NULL;
+}

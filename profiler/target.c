@@ -1,0 +1,147 @@
+/* target.c - attach to a Python process and read its threads.
+ *
+ * Attaching never stops the target: we find the runtime (readers/runtime.c),
+ * then every tick read the thread list.  Thread names change rarely and cost
+ * many reads, so they are kept in a table refreshed only when a thread we
+ * cannot name shows up (and at most every 200 ms). */
+#include "target.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../readers/thread_ids.h"
+
+#define TARGET_CODE_CACHE_SLOTS 16384
+#define TARGET_NAME_REFRESH_NS 200000000ull
+
+uint64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+int target_open(struct target *target, int pid, char *err, size_t err_len)
+{
+    target->pid = pid;
+    target->tid_offset = -1;
+    target->name_count = 0;
+    target->names_refreshed_ns = 0;
+    target->thread_count = 0;
+    target->names = NULL;
+    remote_live_init(&target->live, pid);
+    proc_tasks_init(&target->tasks, pid);
+    if (code_cache_init(&target->codes, TARGET_CODE_CACHE_SLOTS) != 0) {
+        snprintf(err, err_len, "out of memory");
+        return RUNTIME_UNREADABLE;
+    }
+    target->names = calloc(TARGET_MAX_NAMES, sizeof *target->names);
+    if (!target->names) {
+        snprintf(err, err_len, "out of memory");
+        return RUNTIME_UNREADABLE;
+    }
+    return runtime_find(pid, &target->live.base, &target->runtime, err, err_len);
+}
+
+void target_close(struct target *target)
+{
+    code_cache_free(&target->codes);
+    proc_tasks_close(&target->tasks);
+    free(target->names);
+    target->names = NULL;
+}
+
+int target_read_threads(struct target *target)
+{
+    struct remote *mem = &target->live.base;
+    uint64_t interp = runtime_main_interpreter(mem, &target->runtime);
+    if (interp == 0)
+        return -1;
+    int count = threads_read(mem, &target->runtime, interp, target->threads, TARGET_MAX_THREADS,
+                             &target->gil_holder);
+    if (count < 0)
+        return -1;
+    target->thread_count = (size_t)count;
+    return 0;
+}
+
+int target_ready(struct target *target)
+{
+    return target_read_threads(target) == 0 && target->thread_count > 0;
+}
+
+uint64_t target_native_tid(struct target *target, const struct thread_state_info *thread)
+{
+    if (target->runtime.layout.tstate_native_thread_id != LAYOUT_NONE)
+        return thread->native_tid;
+    if (target->tid_offset < 0) {
+        uint64_t pthreads[64];
+        size_t n = target->thread_count < 64 ? target->thread_count : 64;
+        for (size_t i = 0; i < n; i++)
+            pthreads[i] = target->threads[i].thread_id;
+        target->tid_offset = thread_ids_find_offset(&target->live.base, target->pid, pthreads, n);
+        if (target->tid_offset < 0)
+            return 0;
+    }
+    return thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id);
+}
+
+static const char *target_lookup_name(const struct target *target, uint64_t thread_id)
+{
+    for (size_t i = 0; i < target->name_count; i++)
+        if (target->names[i].thread_id == thread_id)
+            return target->names[i].name;
+    return NULL;
+}
+
+/* /proc/PID/task/TID/comm (15 bytes, set by 3.14+ and by prctl), as a fallback. */
+static const char *target_comm_name(struct target *target, uint64_t native_tid, char *buf,
+                                    size_t cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%llu/comm", target->pid,
+             (unsigned long long)native_tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t got = read(fd, buf, cap - 1);
+    close(fd);
+    if (got <= 0)
+        return NULL;
+    buf[got] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf;
+}
+
+const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
+                               uint64_t native_tid)
+{
+    const char *name = target_lookup_name(target, thread->thread_id);
+    if (name)
+        return name;
+    uint64_t now = monotonic_ns();
+    if (target->names_refreshed_ns == 0 ||
+        now - target->names_refreshed_ns > TARGET_NAME_REFRESH_NS) {
+        target->names_refreshed_ns = now;
+        uint64_t interp = runtime_main_interpreter(&target->live.base, &target->runtime);
+        int count = interp ? thread_names_read(&target->live.base, &target->runtime, interp,
+                                               target->names, TARGET_MAX_NAMES)
+                           : -1;
+        if (count >= 0)
+            target->name_count = (size_t)count;
+        name = target_lookup_name(target, thread->thread_id);
+        if (name)
+            return name;
+    }
+    /* Not (yet) in threading._active: the kernel's name, kept per thread. */
+    static char comm[64];
+    if (native_tid != 0 && (uint64_t)target->pid == native_tid)
+        return "MainThread";
+    if (native_tid != 0 && target_comm_name(target, native_tid, comm, sizeof comm))
+        return comm;
+    return "Thread";
+}

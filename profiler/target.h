@@ -1,0 +1,53 @@
+/* target.h - one attached Python process and everything cached about it. */
+#ifndef PYCONC_PROFILER_TARGET_H
+#define PYCONC_PROFILER_TARGET_H
+
+#include <stdint.h>
+
+#include "../readers/code_cache.h"
+#include "../readers/frames.h"
+#include "../readers/runtime.h"
+#include "../readers/thread_names.h"
+#include "../readers/threads.h"
+#include "proc_tasks.h"
+
+#define TARGET_MAX_THREADS 8192
+#define TARGET_MAX_NAMES 8192
+
+struct target {
+    int pid;
+    struct remote_live live;
+    struct python_runtime runtime;
+    struct code_cache codes;
+    struct proc_tasks tasks;
+    int tid_offset; /* <=3.10: offset of the tid in struct pthread; -1 unknown */
+    struct thread_name *names;
+    size_t name_count;
+    uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */
+    struct thread_state_info threads[TARGET_MAX_THREADS];
+    size_t thread_count;
+    uint64_t gil_holder;
+    struct frame_walk walk;
+};
+
+/* Attaches (no stop): finds the runtime.  Returns a runtime_status; err says why. */
+int target_open(struct target *target, int pid, char *err, size_t err_len);
+void target_close(struct target *target);
+
+/* Reads the thread list (fills threads, thread_count, gil_holder).
+ * 0, or -1 on a torn read (or no interpreter yet). */
+int target_read_threads(struct target *target);
+
+/* Native tid of a thread read by target_read_threads (0 when unknown). */
+uint64_t target_native_tid(struct target *target, const struct thread_state_info *thread);
+
+/* Python name of a thread (refreshing the name table at most every 200 ms). */
+const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
+                               uint64_t native_tid);
+
+/* 1 when the interpreter is initialised enough to sample (wrap mode waits for this). */
+int target_ready(struct target *target);
+
+uint64_t monotonic_ns(void);
+
+#endif

@@ -1,0 +1,41 @@
+/* code_cache.h - code objects resolved once, keyed by their target address. */
+#ifndef PYCONC_READERS_CODE_CACHE_H
+#define PYCONC_READERS_CODE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+#include "linetable.h"
+#include "remote.h"
+
+struct code_info {
+    uint64_t addr;        /* 0: empty slot */
+    uint64_t identity[3]; /* co_filename, co_name and line table pointers when resolved */
+    int firstlineno;
+    char *name; /* UTF-8 qualified name (co_qualname 3.11+, co_name before) */
+    char *file; /* UTF-8 co_filename */
+    struct line_ranges lines;
+    /* Free for the caller (e.g. interned ids); zeroed whenever the entry is
+     * (re)resolved, so a caller can cache per-code-object data here. */
+    uint32_t user[2];
+    int user_set;
+};
+
+struct code_cache {
+    struct code_info *slots; /* direct-mapped: a collision replaces the older entry */
+    size_t capacity;         /* power of two */
+    uint64_t hits, misses;
+};
+
+int code_cache_init(struct code_cache *cache, size_t capacity);
+void code_cache_free(struct code_cache *cache);
+
+/* The code object at addr, resolved; NULL if it cannot be read.  The header
+ * is re-read on every call and compared with the cached identity, so a code
+ * object freed and replaced at the same address is resolved afresh.  The
+ * pointer is valid until the next call. */
+struct code_info *code_cache_get(struct code_cache *cache, struct remote *mem,
+                                       const struct layout *layout, uint64_t addr);
+
+#endif

@@ -1,0 +1,67 @@
+/* remote.h - the one door through which readers see target memory.
+ *
+ * Every reader reads the target through `struct remote`: read N bytes at
+ * address A, all or nothing.  One implementation reads a live process with
+ * process_vm_readv (remote_live.c); another reads a set of captured buffers
+ * (remote_buffer.c), so readers can be unit-tested and fuzzed on crafted
+ * memory without a live target.  A failed read is a normal event (the target
+ * changes under us): callers drop what they were reading, never crash. */
+#ifndef PYCONC_READERS_REMOTE_H
+#define PYCONC_READERS_REMOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct remote {
+    /* Reads exactly len bytes at addr into buf; returns 0, or -1 on any failure. */
+    int (*read)(struct remote *self, uint64_t addr, void *buf, size_t len);
+    /* Statistics every implementation keeps. */
+    uint64_t read_calls;   /* reads attempted */
+    uint64_t read_failures;
+};
+
+static inline int remote_read(struct remote *r, uint64_t addr, void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    /* Null page and kernel half are never valid user addresses. */
+    if (addr < 4096 || addr >= (UINT64_C(1) << 47) || len > (UINT64_C(1) << 30) ||
+        addr + len > (UINT64_C(1) << 47)) {
+        r->read_failures++;
+        return -1;
+    }
+    return r->read(r, addr, buf, len);
+}
+
+static inline int remote_read_u64(struct remote *r, uint64_t addr, uint64_t *out)
+{
+    return remote_read(r, addr, out, sizeof *out);
+}
+
+static inline int remote_read_ptr(struct remote *r, uint64_t addr, uint64_t *out)
+{
+    return remote_read(r, addr, out, sizeof *out);
+}
+
+/* A live process, read with process_vm_readv. */
+struct remote_live {
+    struct remote base;
+    int pid;
+};
+void remote_live_init(struct remote_live *live, int pid);
+
+/* Captured memory: a list of (address, bytes) regions; reads outside fail. */
+struct remote_region {
+    uint64_t addr;
+    const unsigned char *data;
+    size_t len;
+};
+struct remote_buffer {
+    struct remote base;
+    const struct remote_region *regions;
+    size_t region_count;
+};
+void remote_buffer_init(struct remote_buffer *buffer, const struct remote_region *regions,
+                        size_t count);
+
+#endif

@@ -1,0 +1,29 @@
+/* strings.h - read str and bytes objects from the target, with length caps. */
+#ifndef PYCONC_READERS_STRINGS_H
+#define PYCONC_READERS_STRINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+#include "remote.h"
+
+/* Longest str we copy, in characters; longer ones are cut and marked "...". */
+#define STRING_MAX_CHARS 1024
+/* Largest bytes object (line tables) we copy. */
+#define BYTES_MAX_LEN (1u << 20)
+
+/* Reads the str object at addr as NUL-terminated UTF-8 into out (capacity cap,
+ * at least 8).  Returns the byte length, or -1 when it is not a readable
+ * compact str. */
+int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
+                size_t cap);
+
+/* Reads a bytes object; *data is malloc'd (caller frees).  0 or -1. */
+int bytes_read(struct remote *mem, const struct layout *layout, uint64_t addr,
+               unsigned char **data, size_t *len);
+
+/* Appends code point cp as UTF-8 to out (room for 4 bytes needed); returns bytes written. */
+size_t string_put_utf8(char *out, uint32_t cp);
+
+#endif

@@ -1,0 +1,26 @@
+/* threads.h - the thread states of the main interpreter. */
+#ifndef PYCONC_READERS_THREADS_H
+#define PYCONC_READERS_THREADS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime.h"
+
+/* More thread states than this in one interpreter is treated as a corrupt list. */
+#define THREADS_MAX 100000
+
+struct thread_state_info {
+    uint64_t tstate;         /* PyThreadState address */
+    uint64_t thread_id;      /* pthread_t, threading.get_ident() */
+    uint64_t native_tid;     /* kernel tid; 0 when the version does not record it */
+    uint64_t innermost;      /* innermost frame pointer (see frames_walk) */
+};
+
+/* Reads up to `max` thread states of interpreter interp into out.  Returns the
+ * count, or -1 on a torn read.  *gil_holder receives the PyThreadState that
+ * holds the GIL (0: none or unknown). */
+int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
+                 struct thread_state_info *out, size_t max, uint64_t *gil_holder);
+
+#endif

@@ -1,0 +1,366 @@
+/* output_test.c - the collapsed and SVG writers on a hand-built profile.
+ *
+ * A standalone program (no test framework): it builds a small profile by
+ * hand - two threads, one of them named in Cyrillic, nested stacks, names
+ * with ';', control characters, XML specials and invalid UTF-8, duplicate
+ * frames that must merge, and one stack 5,000 frames deep - then checks
+ * the exact collapsed text and the shape of the SVG.  With an argument it
+ * also saves the SVG there, for an XML parser or a browser to look at.
+ *
+ *     output_test [SVG_PATH]   prints "N passed, N failed", exits 1 on failure */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_text.h"
+#include "profile.h"
+
+#define DEEP_DEPTH 5000
+
+static int passed;
+static int failed;
+
+static void check(int ok, const char *what)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL: %s\n", what);
+    }
+}
+
+static size_t count_occurrences(const char *haystack, const char *needle)
+{
+    size_t count = 0;
+    size_t len = strlen(needle);
+
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + len, needle))
+        count++;
+    return count;
+}
+
+/* Runs a writer into memory; returns the text (caller frees) or NULL. */
+static char *render(int (*writer)(FILE *, const struct profile *), const struct profile *profile)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    int rc;
+
+    if (!out)
+        return NULL;
+    rc = writer(out, profile);
+    if (fclose(out) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* ---- the sample profile ------------------------------------------------ */
+
+static const struct profile_frame sample_frames[] = {
+    {"main", "app.py", 10},                          /* 0 */
+    {"Worker.run", "worker.py", 42},                 /* 1 */
+    {"compute;fast", "calc.py", 7},                  /* 2: ';' in the name */
+    {"helper", "calc.py", 0},                        /* 3: line unknown */
+    {"[truncated]", "", 0},                          /* 4: marker, no file */
+    {"recurse", "deep.py", 3},                       /* 5: the deep stack */
+    {"main", "app.py", 10},                          /* 6: prints like 0 */
+    {"bad\nname\t<&>\"'", "we;ird.py", 5},           /* 7: controls, XML specials */
+    {"x\xff\xc3y", "x.py", 1},                       /* 8: invalid UTF-8 */
+};
+
+static const struct profile_thread sample_threads[] = {
+    {1001, "MainThread"},
+    {1002, "работник-1"},
+};
+
+static const uint32_t stack_main[] = {0};
+static const uint32_t stack_main_worker[] = {0, 1};
+static const uint32_t stack_main_worker_dup[] = {6, 1};
+static const uint32_t stack_helper[] = {1, 2, 3};
+static const uint32_t stack_compute[] = {1, 2};
+static const uint32_t stack_truncated[] = {4};
+static const uint32_t stack_bad[] = {7};
+static const uint32_t stack_invalid[] = {8};
+static uint32_t stack_deep[DEEP_DEPTH];
+
+static const struct profile_stack sample_stacks[] = {
+    {0, 1, stack_main, 5},
+    {0, 2, stack_main_worker, 3},
+    {0, 2, stack_main_worker_dup, 2}, /* merges with the one above */
+    {1, 3, stack_helper, 4},
+    {1, 2, stack_compute, 1},
+    {1, 3, stack_helper, 6}, /* the same stack again: merges */
+    {1, 1, stack_truncated, 1},
+    {0, 1, stack_bad, 1},
+    {0, 1, stack_invalid, 1},
+    {1, DEEP_DEPTH, stack_deep, 2},
+    {0, 0, NULL, 1},       /* thread only, no Python frame */
+    {0, 1, stack_main, 0}, /* no samples: left out */
+};
+
+#define SAMPLE_TOTAL 27
+
+static struct profile sample_profile(void)
+{
+    for (size_t i = 0; i < DEEP_DEPTH; i++)
+        stack_deep[i] = 5;
+    return (struct profile){
+        .command = "python3 app.py --n=<5> & more",
+        .python_version = "3.12.1",
+        .pid = 4242,
+        .duration_s = 12.5,
+        .rate_hz = 100,
+        .mode = "wall",
+        .samples = SAMPLE_TOTAL,
+        .frames = sample_frames,
+        .frame_count = sizeof sample_frames / sizeof sample_frames[0],
+        .threads = sample_threads,
+        .thread_count = 2,
+        .stacks = sample_stacks,
+        .stack_count = sizeof sample_stacks / sizeof sample_stacks[0],
+    };
+}
+
+/* ---- frame text ---------------------------------------------------------- */
+
+static void test_frame_text_forms(void)
+{
+    char buf[64];
+    struct profile_frame no_name = {NULL, NULL, 3};
+    struct profile_thread nameless = {7, NULL};
+
+    frame_text_format(buf, sizeof buf, &sample_frames[1]);
+    check(strcmp(buf, "Worker.run (worker.py:42)") == 0, "frame with line prints FILE:LINE");
+    frame_text_format(buf, sizeof buf, &sample_frames[3]);
+    check(strcmp(buf, "helper (calc.py)") == 0, "frame with line 0 prints FILE only");
+    frame_text_format(buf, sizeof buf, &sample_frames[4]);
+    check(strcmp(buf, "[truncated]") == 0, "frame without file prints the name only");
+    frame_text_format(buf, sizeof buf, &sample_frames[7]);
+    check(strcmp(buf, "bad?name?<&>\"' (we,ird.py:5)") == 0, "frame text sanitised");
+    frame_text_format(buf, sizeof buf, &no_name);
+    check(strcmp(buf, "?") == 0, "NULL name prints ? and NULL file nothing");
+    frame_text_thread(buf, sizeof buf, &sample_threads[1]);
+    check(strcmp(buf, "thread:работник-1:1002") == 0, "thread root keeps UTF-8");
+    frame_text_thread(buf, sizeof buf, &nameless);
+    check(strcmp(buf, "thread::7") == 0, "thread root without a name");
+}
+
+static void test_frame_text_truncates_like_snprintf(void)
+{
+    char buf[8];
+    size_t full = frame_text_format(NULL, 0, &sample_frames[1]);
+    size_t got = frame_text_format(buf, sizeof buf, &sample_frames[1]);
+
+    check(full == strlen("Worker.run (worker.py:42)"), "measure with cap 0");
+    check(got == full && strcmp(buf, "Worker.") == 0, "truncated and terminated");
+}
+
+static void test_utf8_validation(void)
+{
+    check(frame_text_utf8_length("\xd1\x80") == 2, "2-byte sequence");
+    check(frame_text_utf8_length("\xe2\x82\xac") == 3, "3-byte sequence");
+    check(frame_text_utf8_length("\xf0\x9f\x90\x8d") == 4, "4-byte sequence");
+    check(frame_text_utf8_length("\xc0\x80") == 0, "overlong rejected");
+    check(frame_text_utf8_length("\xed\xa0\x80") == 0, "surrogate rejected");
+    check(frame_text_utf8_length("\xef\xbf\xbf") == 0, "U+FFFF rejected");
+    check(frame_text_utf8_length("\xe2\x82") == 0, "truncated sequence rejected");
+}
+
+/* ---- collapsed ----------------------------------------------------------- */
+
+static char *expected_collapsed(void)
+{
+    static const char *const head =
+        "thread:MainThread:1001 1\n"
+        "thread:MainThread:1001;bad?name?<&>\"' (we,ird.py:5) 1\n"
+        "thread:MainThread:1001;main (app.py:10) 5\n"
+        "thread:MainThread:1001;main (app.py:10);Worker.run (worker.py:42) 5\n"
+        "thread:MainThread:1001;x??y (x.py:1) 1\n"
+        "thread:работник-1:1002;Worker.run (worker.py:42);compute,fast (calc.py:7) 1\n"
+        "thread:работник-1:1002;Worker.run (worker.py:42);compute,fast (calc.py:7);"
+        "helper (calc.py) 10\n"
+        "thread:работник-1:1002;[truncated] 1\n"
+        "thread:работник-1:1002";
+    static const char *const deep_frame = ";recurse (deep.py:3)";
+    size_t len = strlen(head) + DEEP_DEPTH * strlen(deep_frame) + 4;
+    char *text = malloc(len);
+    char *end;
+
+    if (!text)
+        return NULL;
+    end = stpcpy(text, head);
+    for (int i = 0; i < DEEP_DEPTH; i++)
+        end = stpcpy(end, deep_frame);
+    memcpy(end, " 2\n", 4);
+    return text;
+}
+
+static void test_collapsed_exact_lines(void)
+{
+    struct profile profile = sample_profile();
+    char *text = render(collapsed_write, &profile);
+    char *expected = expected_collapsed();
+
+    check(text != NULL && expected != NULL, "collapsed writer succeeds");
+    if (text && expected) {
+        check(strcmp(text, expected) == 0, "collapsed lines exact, merged and sorted");
+        check(count_occurrences(text, "\n") == 9, "one line per unique stack");
+        check(strstr(text, " 0\n") == NULL, "zero-count stacks left out");
+    }
+    free(text);
+    free(expected);
+}
+
+static void test_collapsed_empty_profile(void)
+{
+    struct profile profile = {0};
+    char *text = render(collapsed_write, &profile);
+
+    check(text != NULL && text[0] == '\0', "empty profile gives empty output");
+    free(text);
+}
+
+/* ---- SVG ----------------------------------------------------------------- */
+
+static void test_svg_document(void)
+{
+    struct profile profile = sample_profile();
+    char *svg = render(svg_write, &profile);
+
+    check(svg != NULL, "svg writer succeeds");
+    if (!svg)
+        return;
+    check(strncmp(svg, "<?xml", 5) == 0, "svg starts with <?xml");
+    check(strstr(svg, "</svg>\n") != NULL, "svg is closed");
+    check(count_occurrences(svg, "]]>") == 2, "only the style and script CDATA close");
+    check(strstr(svg, "python3 app.py --n=&lt;5&gt; &amp; more") != NULL, "command escaped");
+    check(strstr(svg, "Python 3.12.1, pid 4242, wall mode, 12.5 s, 100 Hz, 27 samples") != NULL,
+          "title metadata");
+    check(strstr(svg, "thread:работник-1:1002\n") != NULL, "UTF-8 thread name kept");
+    check(strstr(svg, "compute,fast (calc.py:7)\n11 samples") != NULL, "';' replaced in name");
+    check(strstr(svg, "bad?name?&lt;&amp;&gt;&quot;&apos; (we,ird.py:5)") != NULL,
+          "XML specials escaped");
+    check(strstr(svg, "x??y (x.py:1)") != NULL, "invalid UTF-8 replaced");
+    check(strstr(svg, "main (app.py:10)\n10 samples, 37.04%") != NULL, "duplicates merged in svg");
+    check(strstr(svg, "<title>all\n27 samples, 100.00%</title>") != NULL, "root counts all");
+    check(count_occurrences(svg, "<title>recurse (deep.py:3)\n2 samples") == DEEP_DEPTH,
+          "every deep frame drawn");
+    check(count_occurrences(svg, "<g class=\"f\"") == 1 + 2 + 4 + 4 + DEEP_DEPTH,
+          "one bar per tree node");
+    check(strstr(svg, "height=\"80118\"") != NULL, "height follows the deepest stack");
+    check(strstr(svg, "<script type=\"text/ecmascript\"><![CDATA[") != NULL, "script inlined");
+    check(count_occurrences(svg, "http") == 1 && strstr(svg, "http://www.w3.org/2000/svg\""),
+          "no external reference, only the SVG namespace name");
+    free(svg);
+}
+
+static void test_svg_elides_tiny_frames(void)
+{
+    static const struct profile_frame frames[] = {{"busy", "a.py", 1}, {"rare", "a.py", 2}};
+    static const struct profile_thread threads[] = {{1, "T"}};
+    static const uint32_t busy[] = {0};
+    static const uint32_t rare[] = {1};
+    static const struct profile_stack stacks[] = {{0, 1, busy, 2000}, {0, 1, rare, 1}};
+    struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
+                              .thread_count = 1, .stacks = stacks, .stack_count = 2};
+    char *svg = render(svg_write, &profile);
+
+    check(svg != NULL, "svg with tiny frame succeeds");
+    if (!svg)
+        return;
+    check(strstr(svg, "rare (a.py:2)") == NULL, "frame under 0.1% elided");
+    check(strstr(svg, "<title>all\n2001 samples") != NULL, "elided samples still counted");
+    check(strstr(svg, "<title>thread:T:1\n2001 samples") != NULL, "parent keeps exact count");
+    check(strstr(svg, "Flame graph") != NULL, "title without a command");
+    check(strstr(svg, "Python") == NULL && strstr(svg, " Hz") == NULL, "absent fields omitted");
+    free(svg);
+}
+
+static void test_svg_empty_profile(void)
+{
+    struct profile profile = {0};
+    char *svg = render(svg_write, &profile);
+
+    check(svg != NULL && strstr(svg, "</svg>") != NULL, "empty profile gives a valid svg");
+    check(svg != NULL && strstr(svg, "0 samples") != NULL, "empty profile shows 0 samples");
+    free(svg);
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static void test_write_errors_are_reported(void)
+{
+    struct profile profile = sample_profile();
+    FILE *full = fopen("/dev/full", "w");
+
+    if (!full) {
+        check(0, "open /dev/full");
+        return;
+    }
+    errno = 0;
+    check(collapsed_write(full, &profile) == -1 && errno == ENOSPC, "collapsed reports ENOSPC");
+    clearerr(full);
+    errno = 0;
+    check(svg_write(full, &profile) == -1 && errno == ENOSPC, "svg reports ENOSPC");
+    fclose(full);
+}
+
+static void test_bad_index_rejected(void)
+{
+    static const uint32_t frames[] = {99};
+    static const struct profile_stack stacks[] = {{0, 1, frames, 1}};
+    struct profile profile = sample_profile();
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+
+    profile.stacks = stacks;
+    profile.stack_count = 1;
+    if (!out) {
+        check(0, "open_memstream");
+        return;
+    }
+    errno = 0;
+    check(collapsed_write(out, &profile) == -1 && errno == EINVAL, "collapsed rejects bad index");
+    errno = 0;
+    check(svg_write(out, &profile) == -1 && errno == EINVAL, "svg rejects bad index");
+    fclose(out);
+    free(text);
+}
+
+static int save_svg(const char *path)
+{
+    struct profile profile = sample_profile();
+    FILE *out = fopen(path, "w");
+    int rc;
+
+    if (!out)
+        return -1;
+    rc = svg_write(out, &profile);
+    if (fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    test_frame_text_forms();
+    test_frame_text_truncates_like_snprintf();
+    test_utf8_validation();
+    test_collapsed_exact_lines();
+    test_collapsed_empty_profile();
+    test_svg_document();
+    test_svg_elides_tiny_frames();
+    test_svg_empty_profile();
+    test_write_errors_are_reported();
+    test_bad_index_rejected();
+    if (argc > 1)
+        check(save_svg(argv[1]) == 0, "svg saved");
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+"""CPU time split 70/30 between two functions, by iteration counts, not by sleeps.
+
+Both functions do the same unit of work; each round calls one 7 times and the other 3
+times, in a shuffled order so a sampler ticking at a fixed rate cannot fall into step
+with the rounds. A profiler's samples whose stack contains each function must split 70/30.
+
+Prints one JSON line {"pid", "python", "threads"}, then works for --seconds.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import threading
+import time
+
+UNIT = 20000  # iterations: about a millisecond on a 2020s CPU
+
+
+def burn(iterations):
+    total = 0
+    for i in range(iterations):
+        total += i * i
+    return total
+
+
+def called_seven_times_per_round():
+    return burn(UNIT)
+
+
+def called_three_times_per_round():
+    return burn(UNIT)
+
+
+def main(seconds):
+    print(json.dumps({
+        "pid": os.getpid(),
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "threads": [{"name": "MainThread", "tid": threading.get_native_id()}],
+    }), flush=True)
+
+    one_round = [called_seven_times_per_round] * 7 + [called_three_times_per_round] * 3
+    shuffler = random.Random(7030)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        shuffler.shuffle(one_round)
+        for function in one_round:
+            function()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=120)
+    main(parser.parse_args().seconds)
