@@ -549,10 +549,10 @@ static void svg_write_subtitle(struct svg_ctx *ctx)
     svg_printf(ctx, "%" PRIu64 " sample%s", ctx->total, ctx->total == 1 ? "" : "s");
 }
 
-static void svg_write_cdata(struct svg_ctx *ctx, const char *element, const char *const *lines)
+static void svg_write_cdata(struct svg_ctx *ctx, const char *element, const char *type,
+                            const char *const *lines)
 {
-    svg_printf(ctx, "<%s type=\"text/%s\"><![CDATA[\n", element,
-               strcmp(element, "style") == 0 ? "css" : "ecmascript");
+    svg_printf(ctx, "<%s type=\"%s\"><![CDATA[\n", element, type);
     for (; *lines; lines++)
         svg_printf(ctx, "%s\n", *lines);
     svg_printf(ctx, "]]></%s>\n", element);
@@ -568,7 +568,7 @@ static void svg_write_header(struct svg_ctx *ctx)
                "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
                "height=\"%" PRIu64 "\" viewBox=\"0 0 %d %" PRIu64 "\">\n",
                SVG_WIDTH, height, SVG_WIDTH, height);
-    svg_write_cdata(ctx, "style", svg_script_style);
+    svg_write_cdata(ctx, "style", "text/css", svg_script_style);
     svg_printf(ctx, "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#fbfaf4\"/>\n");
     svg_printf(ctx, "<text id=\"title\" x=\"%d\" y=\"22\" text-anchor=\"middle\">", SVG_WIDTH / 2);
     if (command && *command) {
@@ -599,7 +599,7 @@ static void svg_write_footer(struct svg_ctx *ctx)
     svg_printf(ctx,
                "<text id=\"matched\" x=\"%d\" y=\"%" PRIu64 "\" text-anchor=\"end\"></text>\n",
                SVG_WIDTH - SVG_MARGIN, baseline);
-    svg_write_cdata(ctx, "script", svg_script_code);
+    svg_write_cdata(ctx, "script", "text/ecmascript", svg_script_code);
     svg_printf(ctx, "</svg>\n");
 }
 

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,12 +21,11 @@ volatile sig_atomic_t sampler_stop_requested = 0;
 
 static struct blocking sampler_blocking;
 
-/* Frame id for one raw frame, or INTERN_FAILED when it cannot be resolved. */
-static uint32_t sampler_frame(struct target *target, struct store *store,
-                              const struct raw_frame *raw)
+/* Frame id of frame `index` of target->walk, or INTERN_FAILED when it cannot be resolved. */
+static uint32_t sampler_frame(struct target *target, struct store *store, uint32_t index)
 {
-    struct code_info *code =
-        code_cache_get(&target->codes, &target->live.base, &target->runtime.layout, raw->code);
+    const struct raw_frame *raw = &target->walk.frames[index];
+    struct code_info *code = target_code(target, index);
     if (!code)
         return INTERN_FAILED;
     if (!code->user_set) {
@@ -46,14 +46,14 @@ static int sampler_thread(struct target *target, const struct options *options,
     if (options->mode == MODE_CPU && native != 0 &&
         proc_tasks_state(&target->tasks, (int)native) != 'R')
         return 0;
-    if (frames_walk(&target->live.base, &target->runtime.layout, thread->innermost,
-                    &target->walk) != 0) {
+    if (target_walk_frames(target, thread) != 0) {
         stats->torn++;
         return 0;
     }
     const struct frame_walk *walk = &target->walk;
     if (walk->depth == 0)
         return 0; /* a thread with no Python code running (yet) */
+    target_prefetch_codes(target);
     uint32_t depth = 0;
     if (walk->truncated) {
         ids[depth++] = store_frame(store, store_string(store, "[truncated]"),
@@ -61,7 +61,7 @@ static int sampler_thread(struct target *target, const struct options *options,
         stats->truncated++;
     }
     for (uint32_t i = walk->depth; i-- > 0;) {
-        uint32_t id = sampler_frame(target, store, &walk->frames[i]);
+        uint32_t id = sampler_frame(target, store, i);
         if (id == INTERN_FAILED) {
             stats->torn++;
             return 0;
@@ -97,6 +97,30 @@ int sampler_tick(struct target *target, const struct options *options, struct st
     return result;
 }
 
+/* How late a sleep wakes up, learnt as we go (a VM can add hundreds of µs). */
+static uint64_t sampler_wake_latency_ns = 100000;
+
+/* Sleeps until shortly before deadline, then spins the rest: waking from a
+ * sleep is too late by the wake latency, which at high rates is longer than
+ * the period itself.  At low rates almost all of the wait is a sleep. */
+static void sampler_wait_until(uint64_t deadline)
+{
+    uint64_t now = monotonic_ns();
+    if (deadline > now + sampler_wake_latency_ns + 20000) {
+        uint64_t wake = deadline - sampler_wake_latency_ns;
+        struct timespec when = {(time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull)};
+        if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) == 0) {
+            now = monotonic_ns();
+            uint64_t late = now > wake ? now - wake : 0;
+            if (late > 5000000)
+                late = 5000000;
+            sampler_wake_latency_ns = (sampler_wake_latency_ns * 7 + late) / 8 + 1000;
+        }
+    }
+    while (!sampler_stop_requested && monotonic_ns() < deadline) {
+    }
+}
+
 static void sampler_progress(const struct sampler_stats *stats, const struct store *store,
                              uint64_t start)
 {
@@ -111,6 +135,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
                 struct sampler_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
     if (options->blocking && blocking_attach(&sampler_blocking, target->pid) != 0) {
         perror("pyconc-prof: cannot pause the target (ptrace)");
         return -1;
@@ -146,11 +171,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             stats->target_exited = 1;
             break;
         }
-        struct timespec when = {(time_t)(deadline / 1000000000ull),
-                                (long)(deadline % 1000000000ull)};
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) != 0 &&
-               !sampler_stop_requested) {
-        }
+        sampler_wait_until(deadline);
     }
     if (options->blocking)
         blocking_detach(&sampler_blocking);

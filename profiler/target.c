@@ -33,7 +33,15 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->names_refreshed_ns = 0;
     target->thread_count = 0;
     target->names = NULL;
+    target->interp = target->gil = target->interp_age = 0;
     remote_live_init(&target->live, pid);
+    remote_window_init(&target->window, &target->live.base);
+    target->code_headers = malloc((size_t)FRAMES_MAX_DEPTH * CODE_HEADER_MAX);
+    target->code_requests = calloc(FRAMES_MAX_DEPTH, sizeof *target->code_requests);
+    if (!target->code_headers || !target->code_requests) {
+        snprintf(err, err_len, "out of memory");
+        return RUNTIME_UNREADABLE;
+    }
     proc_tasks_init(&target->tasks, pid);
     if (code_cache_init(&target->codes, TARGET_CODE_CACHE_SLOTS) != 0) {
         snprintf(err, err_len, "out of memory");
@@ -53,20 +61,79 @@ void target_close(struct target *target)
     proc_tasks_close(&target->tasks);
     free(target->names);
     target->names = NULL;
+    remote_window_free(&target->window);
+    free(target->code_headers);
+    target->code_headers = NULL;
+    free(target->code_requests);
+    target->code_requests = NULL;
+}
+
+/* The interpreter and its GIL rarely move (never, without subinterpreters):
+ * look them up again only now and then, or after a failed read. */
+#define TARGET_INTERP_RECHECK 256
+
+static int target_find_interpreter(struct target *target)
+{
+    struct remote *mem = &target->live.base;
+    target->interp = runtime_main_interpreter(mem, &target->runtime);
+    target->gil = target->interp ? threads_gil_address(mem, &target->runtime, target->interp) : 0;
+    target->interp_age = 0;
+    return target->interp ? 0 : -1;
 }
 
 int target_read_threads(struct target *target)
 {
     struct remote *mem = &target->live.base;
-    uint64_t interp = runtime_main_interpreter(mem, &target->runtime);
-    if (interp == 0)
+    if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
+        target_find_interpreter(target) != 0)
         return -1;
-    int count = threads_read(mem, &target->runtime, interp, target->threads, TARGET_MAX_THREADS,
-                             &target->gil_holder);
-    if (count < 0)
+    int count = threads_read(mem, &target->runtime, target->interp, target->gil, target->threads,
+                             TARGET_MAX_THREADS, &target->gil_holder);
+    if (count < 0) {
+        target->interp = 0; /* look it up again next time */
         return -1;
+    }
     target->thread_count = (size_t)count;
     return 0;
+}
+
+/* Frames from the innermost back to the start of its chunk lie in one range. */
+#define TARGET_CHUNK_MAX (1u << 20)
+
+int target_walk_frames(struct target *target, const struct thread_state_info *thread)
+{
+    const struct layout *layout = &target->runtime.layout;
+    struct remote *mem = &target->live.base;
+    uint64_t chunk = thread->datastack_chunk;
+    if (layout->frame_kind == FRAME_INTERPRETER && chunk != 0 && thread->innermost > chunk &&
+        thread->innermost - chunk < TARGET_CHUNK_MAX &&
+        remote_window_load(&target->window, chunk,
+                           (size_t)(thread->innermost - chunk + layout->iframe_size)) == 0)
+        mem = &target->window.base;
+    int rc = frames_walk(mem, layout, thread->innermost, &target->walk);
+    remote_window_clear(&target->window);
+    return rc;
+}
+
+void target_prefetch_codes(struct target *target)
+{
+    uint64_t size = code_cache_header_size(&target->runtime.layout);
+    for (uint32_t i = 0; i < target->walk.depth; i++) {
+        struct remote_request *request = &target->code_requests[i];
+        request->addr = target->walk.frames[i].code;
+        request->buf = target->code_headers + (size_t)i * CODE_HEADER_MAX;
+        request->len = (size_t)size;
+    }
+    remote_read_batch(&target->live.base, target->code_requests, target->walk.depth);
+}
+
+struct code_info *target_code(struct target *target, uint32_t index)
+{
+    const struct remote_request *request = &target->code_requests[index];
+    if (!request->ok)
+        return NULL;
+    return code_cache_get_with_header(&target->codes, &target->live.base,
+                                      &target->runtime.layout, request->addr, request->buf);
 }
 
 int target_ready(struct target *target)

@@ -24,6 +24,12 @@ struct target {
     struct thread_name *names;
     size_t name_count;
     uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */
+    uint64_t interp;      /* main interpreter, cached; 0 until found */
+    uint64_t gil;         /* its GIL struct, cached with it */
+    uint64_t interp_age;  /* reads since interp was looked up */
+    struct remote_window window; /* a thread's frame chunk, read in one call */
+    unsigned char *code_headers; /* FRAMES_MAX_DEPTH headers, read in one batch */
+    struct remote_request *code_requests;
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;
@@ -37,6 +43,15 @@ void target_close(struct target *target);
 /* Reads the thread list (fills threads, thread_count, gil_holder).
  * 0, or -1 on a torn read (or no interpreter yet). */
 int target_read_threads(struct target *target);
+
+/* Walks a thread's frames, reading its frame chunk in one call first where
+ * the version keeps frames in chunks.  0 or -1 (torn). */
+int target_walk_frames(struct target *target, const struct thread_state_info *thread);
+
+/* Reads the code object headers of every frame of target->walk in one batch;
+ * then target_code(target, i) resolves frame i. */
+void target_prefetch_codes(struct target *target);
+struct code_info *target_code(struct target *target, uint32_t index);
 
 /* Native tid of a thread read by target_read_threads (0 when unknown). */
 uint64_t target_native_tid(struct target *target, const struct thread_state_info *thread);

@@ -99,7 +99,7 @@ static int code_resolve(struct code_info *info, struct remote *mem, const struct
 }
 
 /* Bytes of the code object header that hold every field we read. */
-static uint64_t code_header_size(const struct layout *layout)
+uint64_t code_cache_header_size(const struct layout *layout)
 {
     uint64_t fields[] = {layout->code_filename, layout->code_name, layout->code_linetable,
                          layout->code_firstlineno, layout->code_qualname};
@@ -113,10 +113,17 @@ static uint64_t code_header_size(const struct layout *layout)
 struct code_info *code_cache_get(struct code_cache *cache, struct remote *mem,
                                        const struct layout *layout, uint64_t addr)
 {
-    unsigned char header[512];
-    uint64_t size = code_header_size(layout);
+    unsigned char header[CODE_HEADER_MAX];
+    uint64_t size = code_cache_header_size(layout);
     if (size > sizeof header || remote_read(mem, addr, header, size) != 0)
         return NULL;
+    return code_cache_get_with_header(cache, mem, layout, addr, header);
+}
+
+struct code_info *code_cache_get_with_header(struct code_cache *cache, struct remote *mem,
+                                             const struct layout *layout, uint64_t addr,
+                                             const unsigned char *header)
+{
     struct code_info *info = &cache->slots[code_cache_slot(cache, addr)];
     if (info->addr == addr && info->identity[0] == code_field_ptr(header, layout->code_filename) &&
         info->identity[1] == code_field_ptr(header, layout->code_name) &&

@@ -9,6 +9,9 @@
 #include "linetable.h"
 #include "remote.h"
 
+/* Upper bound of code_cache_header_size for every supported version. */
+#define CODE_HEADER_MAX 512
+
 struct code_info {
     uint64_t addr;        /* 0: empty slot */
     uint64_t identity[3]; /* co_filename, co_name and line table pointers when resolved */
@@ -30,6 +33,14 @@ struct code_cache {
 
 int code_cache_init(struct code_cache *cache, size_t capacity);
 void code_cache_free(struct code_cache *cache);
+
+/* Bytes of a code object's header that code_cache_get_with_header needs. */
+uint64_t code_cache_header_size(const struct layout *layout);
+
+/* Like code_cache_get, with the header already read (e.g. in a batch). */
+struct code_info *code_cache_get_with_header(struct code_cache *cache, struct remote *mem,
+                                             const struct layout *layout, uint64_t addr,
+                                             const unsigned char *header);
 
 /* The code object at addr, resolved; NULL if it cannot be read.  The header
  * is re-read on every call and compared with the cached identity, so a code

@@ -12,9 +12,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One read of a batch: filled by remote_read_batch. */
+struct remote_request {
+    uint64_t addr;
+    void *buf;
+    size_t len;
+    int ok; /* 1 when buf holds the len bytes at addr */
+};
+
 struct remote {
     /* Reads exactly len bytes at addr into buf; returns 0, or -1 on any failure. */
     int (*read)(struct remote *self, uint64_t addr, void *buf, size_t len);
+    /* Optional: many reads at once (one syscall for a live process).  Sets
+     * each request's ok; returns how many succeeded.  NULL: one by one. */
+    size_t (*read_batch)(struct remote *self, struct remote_request *requests, size_t count);
     /* Statistics every implementation keeps. */
     uint64_t read_calls;   /* reads attempted */
     uint64_t read_failures;
@@ -33,6 +44,16 @@ static inline int remote_read(struct remote *r, uint64_t addr, void *buf, size_t
     return r->read(r, addr, buf, len);
 }
 
+/* True for an address range a user-space read could ever satisfy. */
+static inline int remote_plausible(uint64_t addr, size_t len)
+{
+    return addr >= 4096 && addr < (UINT64_C(1) << 47) && len <= (UINT64_C(1) << 30) &&
+           addr + len <= (UINT64_C(1) << 47);
+}
+
+/* Performs every request it can; implausible addresses fail without a syscall. */
+size_t remote_read_batch(struct remote *r, struct remote_request *requests, size_t count);
+
 static inline int remote_read_u64(struct remote *r, uint64_t addr, uint64_t *out)
 {
     return remote_read(r, addr, out, sizeof *out);
@@ -49,6 +70,23 @@ struct remote_live {
     int pid;
 };
 void remote_live_init(struct remote_live *live, int pid);
+
+/* A window over another remote: one range read ahead in a single call (a
+ * thread's frame stack chunk), then reads inside it are served locally.
+ * Reads outside it go to the remote underneath. */
+struct remote_window {
+    struct remote base;
+    struct remote *under;
+    uint64_t addr;
+    size_t len; /* 0: no window loaded */
+    unsigned char *buf;
+    size_t capacity;
+};
+void remote_window_init(struct remote_window *window, struct remote *under);
+/* Loads [addr, addr+len) (len capped at the window's maximum); 0 or -1. */
+int remote_window_load(struct remote_window *window, uint64_t addr, size_t len);
+void remote_window_clear(struct remote_window *window);
+void remote_window_free(struct remote_window *window);
 
 /* Captured memory: a list of (address, bytes) regions; reads outside fail. */
 struct remote_region {

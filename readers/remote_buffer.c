@@ -27,6 +27,7 @@ void remote_buffer_init(struct remote_buffer *buffer, const struct remote_region
                         size_t count)
 {
     buffer->base.read = remote_buffer_read;
+    buffer->base.read_batch = NULL;
     buffer->base.read_calls = 0;
     buffer->base.read_failures = 0;
     buffer->regions = regions;

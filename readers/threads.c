@@ -21,9 +21,9 @@ static uint64_t threads_u64(const unsigned char *buf, uint64_t offset)
 
 static uint64_t threads_prefix_size(const struct layout *l)
 {
-    uint64_t fields[] = {l->tstate_next,      l->tstate_frame,     l->tstate_cframe,
-                         l->tstate_current_frame, l->tstate_thread_id,
-                         l->tstate_native_thread_id};
+    uint64_t fields[] = {l->tstate_next,           l->tstate_frame,     l->tstate_cframe,
+                         l->tstate_current_frame,  l->tstate_thread_id, l->tstate_native_thread_id,
+                         l->tstate_datastack_chunk};
     uint64_t end = 0;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i] != LAYOUT_NONE && fields[i] + 8 > end)
@@ -31,8 +31,8 @@ static uint64_t threads_prefix_size(const struct layout *l)
     return end;
 }
 
-static uint64_t threads_gil_holder(struct remote *mem, const struct python_runtime *runtime,
-                                   uint64_t interp)
+uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *runtime,
+                             uint64_t interp)
 {
     const struct layout *l = &runtime->layout;
     uint64_t gil = 0;
@@ -41,28 +41,31 @@ static uint64_t threads_gil_holder(struct remote *mem, const struct python_runti
     else if (l->interp_gil_ptr != LAYOUT_NONE &&
              remote_read_ptr(mem, interp + l->interp_gil_ptr, &gil) != 0)
         return 0;
-    if (gil == 0 || l->gil_locked == LAYOUT_NONE || l->gil_last_holder == LAYOUT_NONE)
+    if (l->gil_locked == LAYOUT_NONE || l->gil_last_holder == LAYOUT_NONE)
         return 0;
-    int32_t locked = 0;
-    uint64_t holder = 0;
-    if (remote_read(mem, gil + l->gil_locked, &locked, sizeof locked) != 0 ||
-        remote_read_ptr(mem, gil + l->gil_last_holder, &holder) != 0)
-        return 0;
-    return locked ? holder : 0;
+    return gil;
 }
 
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                 struct thread_state_info *out, size_t max, uint64_t *gil_holder)
+                 uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder)
 {
     const struct layout *l = &runtime->layout;
-    *gil_holder = threads_gil_holder(mem, runtime, interp);
     uint64_t size = threads_prefix_size(l);
     if (size > THREADS_READ_MAX)
         return -1;
     unsigned char buf[THREADS_READ_MAX];
-    uint64_t tstate = 0;
-    if (remote_read_ptr(mem, interp + l->interp_threads_head, &tstate) != 0)
+    /* The list head and the GIL fields in one call. */
+    uint64_t tstate = 0, holder = 0;
+    int32_t locked = 0;
+    struct remote_request requests[3] = {
+        {interp + l->interp_threads_head, &tstate, sizeof tstate, 0},
+        {gil + l->gil_locked, &locked, sizeof locked, 0},
+        {gil + l->gil_last_holder, &holder, sizeof holder, 0},
+    };
+    remote_read_batch(mem, requests, gil ? 3 : 1);
+    if (!requests[0].ok)
         return -1;
+    *gil_holder = gil && requests[1].ok && requests[2].ok && locked ? holder : 0;
     size_t count = 0;
     for (size_t steps = 0; tstate != 0; steps++) {
         if (steps >= THREADS_MAX)
@@ -76,6 +79,9 @@ int threads_read(struct remote *mem, const struct python_runtime *runtime, uint6
             info->native_tid = l->tstate_native_thread_id != LAYOUT_NONE
                                    ? threads_u64(buf, l->tstate_native_thread_id)
                                    : 0;
+            info->datastack_chunk = l->tstate_datastack_chunk != LAYOUT_NONE
+                                        ? threads_u64(buf, l->tstate_datastack_chunk)
+                                        : 0;
             if (l->tstate_frame != LAYOUT_NONE) {
                 info->innermost = threads_u64(buf, l->tstate_frame);
             } else if (l->tstate_current_frame != LAYOUT_NONE) {

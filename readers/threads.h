@@ -15,12 +15,17 @@ struct thread_state_info {
     uint64_t thread_id;      /* pthread_t, threading.get_ident() */
     uint64_t native_tid;     /* kernel tid; 0 when the version does not record it */
     uint64_t innermost;      /* innermost frame pointer (see frames_walk) */
+    uint64_t datastack_chunk; /* 3.11+: the chunk holding the newest frames, 0 if unknown */
 };
+
+/* Address of the GIL struct interp uses (0 if unknown); stable while interp lives. */
+uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *runtime,
+                             uint64_t interp);
 
 /* Reads up to `max` thread states of interpreter interp into out.  Returns the
  * count, or -1 on a torn read.  *gil_holder receives the PyThreadState that
- * holds the GIL (0: none or unknown). */
+ * holds the GIL (0: none or unknown); gil is threads_gil_address's answer. */
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                 struct thread_state_info *out, size_t max, uint64_t *gil_holder);
+                 uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder);
 
 #endif

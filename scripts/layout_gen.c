@@ -60,11 +60,13 @@
 #endif
 
 /* 3.8-3.10 keep the dict keys object in Objects/dict-common.h, which is not
- * installed.  Mirrored from Objects/dict-common.h at tags v3.8.18, v3.9.18 and
- * v3.10.13 (identical in the three; 3.11 replaced dk_size by dk_log2_size and
- * dropped dk_lookup).  The public headers only declare the incomplete type
- * `typedef struct _dictkeysobject PyDictKeysObject`, so completing it here
- * lets the code below name the fields the same way in every version. */
+ * installed.  Mirrored from Objects/dict-common.h of the 3.8, 3.9 and 3.10
+ * branches (tags v3.8.18, v3.9.18, v3.10.13: the same struct in the three; 3.11
+ * replaced dk_size by dk_log2_size and dropped dk_lookup); scripts/check-layouts
+ * verifies the offsets on running 3.8-3.10 interpreters.  The public headers
+ * only declare the incomplete `typedef struct _dictkeysobject PyDictKeysObject`,
+ * so completing it here lets the code below name the fields alike in every
+ * version. */
 #if PY_VERSION_HEX < 0x030B0000
 #define MIRRORED_DICT_COMMON 1
 typedef struct {

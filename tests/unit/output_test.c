@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame_text.h"
-#include "profile.h"
+#include "../../output/frame_text.h"
+#include "../../output/profile.h"
 
 #define DEEP_DEPTH 5000
 
@@ -110,7 +110,7 @@ static struct profile sample_profile(void)
     for (size_t i = 0; i < DEEP_DEPTH; i++)
         stack_deep[i] = 5;
     return (struct profile){
-        .command = "python3 app.py --n=<5> & more",
+        .command = "python3 app.py --n=<5> & more\x01\xff",
         .python_version = "3.12.1",
         .pid = 4242,
         .duration_s = 12.5,
@@ -238,7 +238,7 @@ static void test_svg_document(void)
     check(strncmp(svg, "<?xml", 5) == 0, "svg starts with <?xml");
     check(strstr(svg, "</svg>\n") != NULL, "svg is closed");
     check(count_occurrences(svg, "]]>") == 2, "only the style and script CDATA close");
-    check(strstr(svg, "python3 app.py --n=&lt;5&gt; &amp; more") != NULL, "command escaped");
+    check(strstr(svg, "python3 app.py --n=&lt;5&gt; &amp; more?" "?</text>") != NULL, "command escaped");
     check(strstr(svg, "Python 3.12.1, pid 4242, wall mode, 12.5 s, 100 Hz, 27 samples") != NULL,
           "title metadata");
     check(strstr(svg, "thread:работник-1:1002\n") != NULL, "UTF-8 thread name kept");
