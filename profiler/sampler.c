@@ -38,22 +38,22 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
 }
 
 static int sampler_thread(struct target *target, const struct options *options,
-                          struct store *store, struct sampler_stats *stats,
-                          const struct thread_state_info *thread)
+                          struct store *store, struct sampler_stats *stats, size_t index)
 {
+    const struct thread_state_info *thread = &target->threads[index];
     static uint32_t ids[FRAMES_MAX_DEPTH + 1];
     uint64_t native = target_native_tid(target, thread);
     if (options->mode == MODE_CPU && native != 0 &&
         proc_tasks_state(&target->tasks, (int)native) != 'R')
         return 0;
-    if (target_walk_frames(target, thread) != 0) {
+    if (target_walk_frames(target, index) != 0) {
         stats->torn++;
         return 0;
     }
     const struct frame_walk *walk = &target->walk;
     if (walk->depth == 0)
         return 0; /* a thread with no Python code running (yet) */
-    target_prefetch_codes(target);
+    target_prefetch_codes(target, index);
     uint32_t depth = 0;
     if (walk->truncated) {
         ids[depth++] = store_frame(store, store_string(store, "[truncated]"),
@@ -84,7 +84,7 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         result = -1;
     } else {
         for (size_t i = 0; i < target->thread_count; i++)
-            if (sampler_thread(target, options, store, stats, &target->threads[i]) != 0) {
+            if (sampler_thread(target, options, store, stats, i) != 0) {
                 result = -1;
                 break;
             }

@@ -38,7 +38,10 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     remote_window_init(&target->window, &target->live.base);
     target->code_headers = malloc((size_t)FRAMES_MAX_DEPTH * CODE_HEADER_MAX);
     target->code_requests = calloc(FRAMES_MAX_DEPTH, sizeof *target->code_requests);
-    if (!target->code_headers || !target->code_requests) {
+    target->thread_guess = calloc(1, sizeof *target->thread_guess);
+    target->code_guess = calloc(THREADS_GUESS_MAX, sizeof *target->code_guess);
+    if (!target->code_headers || !target->code_requests || !target->thread_guess ||
+        !target->code_guess) {
         snprintf(err, err_len, "out of memory");
         return RUNTIME_UNREADABLE;
     }
@@ -66,6 +69,10 @@ void target_close(struct target *target)
     target->code_headers = NULL;
     free(target->code_requests);
     target->code_requests = NULL;
+    free(target->thread_guess);
+    target->thread_guess = NULL;
+    free(target->code_guess);
+    target->code_guess = NULL;
 }
 
 /* The interpreter and its GIL rarely move (never, without subinterpreters):
@@ -87,8 +94,9 @@ int target_read_threads(struct target *target)
     if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
         target_find_interpreter(target) != 0)
         return -1;
-    int count = threads_read(mem, &target->runtime, target->interp, target->gil, target->threads,
-                             TARGET_MAX_THREADS, &target->gil_holder);
+    int count = threads_read_guessing(mem, &target->runtime, target->interp, target->gil,
+                                      target->thread_guess, target->threads, TARGET_MAX_THREADS,
+                                      &target->gil_holder);
     if (count < 0) {
         target->interp = 0; /* look it up again next time */
         return -1;
@@ -100,31 +108,123 @@ int target_read_threads(struct target *target)
 /* Frames from the innermost back to the start of its chunk lie in one range. */
 #define TARGET_CHUNK_MAX (1u << 20)
 
-int target_walk_frames(struct target *target, const struct thread_state_info *thread)
+/* Last tick's code guess for thread slot index, or NULL. */
+static struct code_guess *target_code_guess(struct target *target, size_t index)
 {
+    if (index >= THREADS_GUESS_MAX)
+        return NULL;
+    struct code_guess *guess = &target->code_guess[index];
+    if (guess->tstate != target->threads[index].tstate) {
+        guess->tstate = target->threads[index].tstate;
+        guess->count = 0;
+        guess->frame_count = 0;
+    }
+    return guess;
+}
+
+int target_walk_frames(struct target *target, size_t index)
+{
+    const struct thread_state_info *thread = &target->threads[index];
     const struct layout *layout = &target->runtime.layout;
+    uint64_t header_size = code_cache_header_size(layout);
     struct remote *mem = &target->live.base;
+    struct code_guess *guess = target_code_guess(target, index);
+    struct remote_request requests[TARGET_GUESS_CODES + 1 + REMOTE_WINDOW_EXTRAS];
+    size_t n = 0;
+    struct remote_window *window = &target->window;
+    remote_window_clear(window);
     uint64_t chunk = thread->datastack_chunk;
-    if (layout->frame_kind == FRAME_INTERPRETER && chunk != 0 && thread->innermost > chunk &&
-        thread->innermost - chunk < TARGET_CHUNK_MAX &&
-        remote_window_load(&target->window, chunk,
-                           (size_t)(thread->innermost - chunk + layout->iframe_size)) == 0)
-        mem = &target->window.base;
+    int windowed = layout->frame_kind == FRAME_INTERPRETER && chunk != 0 &&
+                   thread->innermost > chunk && thread->innermost - chunk < TARGET_CHUNK_MAX &&
+                   remote_window_prepare(&target->window, chunk,
+                                         (size_t)(thread->innermost - chunk + layout->iframe_size),
+                                         &requests[n]) == 0;
+    if (windowed)
+        n++;
+    size_t codes_at = n;
+    for (size_t i = 0; guess && i < guess->count; i++)
+        requests[n++] = (struct remote_request){guess->addr[i], guess->header[i], header_size, 0};
+    size_t frames_at = n;
+    for (size_t i = 0; windowed && guess && i < guess->frame_count; i++) {
+        window->extra_addr[i] = guess->frame_addr[i];
+        window->extra_len[i] = guess->frame_len[i];
+        requests[n++] = (struct remote_request){guess->frame_addr[i], window->extra_buf[i],
+                                                guess->frame_len[i], 0};
+    }
+    if (n > 0)
+        remote_read_batch(mem, requests, n);
+    for (size_t i = 0; guess && i < guess->count; i++)
+        guess->request[i] = requests[codes_at + i];
+    if (windowed) {
+        remote_window_commit(window, &requests[0]);
+        window->extra_count = n - frames_at;
+        for (size_t i = 0; i < window->extra_count; i++)
+            window->extra_ok[i] = requests[frames_at + i].ok;
+        mem = &window->base;
+    }
     int rc = frames_walk(mem, layout, thread->innermost, &target->walk);
-    remote_window_clear(&target->window);
+    if (guess && windowed) {
+        /* Frames that were outside every range: read them ahead next time. */
+        if (window->missed_count > 0 || rc != 0) {
+            guess->frame_count = window->missed_count;
+            memcpy(guess->frame_addr, window->missed_addr, sizeof window->missed_addr);
+            memcpy(guess->frame_len, window->missed_len, sizeof window->missed_len);
+        }
+    }
+    remote_window_clear(window);
     return rc;
 }
 
-void target_prefetch_codes(struct target *target)
+/* Index of addr among the guessed code objects, or -1; `hint` is tried first
+ * (a stack that did not change finds each code object at the same place). */
+static int target_guess_find(const struct code_guess *guess, uint64_t addr, size_t hint)
+{
+    if (hint < guess->count && guess->addr[hint] == addr)
+        return (int)hint;
+    for (size_t i = 0; i < guess->count; i++)
+        if (guess->addr[i] == addr)
+            return (int)i;
+    return -1;
+}
+
+void target_prefetch_codes(struct target *target, size_t index)
 {
     uint64_t size = code_cache_header_size(&target->runtime.layout);
+    struct code_guess *guess = index < THREADS_GUESS_MAX ? &target->code_guess[index] : NULL;
+    struct remote_request missing[FRAMES_MAX_DEPTH];
+    uint32_t missing_frame[FRAMES_MAX_DEPTH];
+    size_t missing_count = 0;
+    uint64_t next[TARGET_GUESS_CODES];
+    size_t next_count = 0;
     for (uint32_t i = 0; i < target->walk.depth; i++) {
+        uint64_t addr = target->walk.frames[i].code;
         struct remote_request *request = &target->code_requests[i];
-        request->addr = target->walk.frames[i].code;
-        request->buf = target->code_headers + (size_t)i * CODE_HEADER_MAX;
-        request->len = (size_t)size;
+        int at = guess ? target_guess_find(guess, addr, next_count) : -1;
+        if (at >= 0 && guess->request[at].ok) {
+            *request = guess->request[at];
+        } else {
+            *request = (struct remote_request){addr, target->code_headers + (size_t)i * CODE_HEADER_MAX,
+                                               (size_t)size, 0};
+            missing[missing_count] = *request;
+            missing_frame[missing_count++] = i;
+        }
+        /* Next tick's guess: this stack's distinct code objects, innermost first. */
+        int seen = 0;
+        for (size_t j = 0; j < next_count && !seen; j++)
+            seen = next[j] == addr;
+        if (!seen && next_count < TARGET_GUESS_CODES)
+            next[next_count++] = addr;
     }
-    remote_read_batch(&target->live.base, target->code_requests, target->walk.depth);
+    if (missing_count > 0) {
+        remote_read_batch(&target->live.base, missing, missing_count);
+        for (size_t i = 0; i < missing_count; i++)
+            target->code_requests[missing_frame[i]].ok = missing[i].ok;
+    }
+    if (guess) {
+        /* Headers already read stay where they are until the next batch. */
+        memcpy(guess->addr, next, next_count * sizeof next[0]);
+        guess->count = next_count;
+    }
 }
 
 struct code_info *target_code(struct target *target, uint32_t index)

@@ -14,6 +14,22 @@
 #define TARGET_MAX_THREADS 8192
 #define TARGET_MAX_NAMES 8192
 
+/* The code objects a thread ran last tick: their headers are read in the
+ * same call as its frames, on the guess that the stack is mostly unchanged. */
+#define TARGET_GUESS_CODES 64
+struct code_guess {
+    uint64_t tstate;
+    /* Frames read outside the chunk last tick (3.11+: entry frames on the C
+     * stack, generator frames), read ahead in the same batch. */
+    size_t frame_count;
+    uint64_t frame_addr[REMOTE_WINDOW_EXTRAS];
+    size_t frame_len[REMOTE_WINDOW_EXTRAS];
+    size_t count;
+    uint64_t addr[TARGET_GUESS_CODES];
+    unsigned char header[TARGET_GUESS_CODES][CODE_HEADER_MAX];
+    struct remote_request request[TARGET_GUESS_CODES];
+};
+
 struct target {
     int pid;
     struct remote_live live;
@@ -30,6 +46,8 @@ struct target {
     struct remote_window window; /* a thread's frame chunk, read in one call */
     unsigned char *code_headers; /* FRAMES_MAX_DEPTH headers, read in one batch */
     struct remote_request *code_requests;
+    struct threads_guess *thread_guess; /* last tick's thread list */
+    struct code_guess *code_guess;      /* last tick's code objects, per thread slot */
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;
@@ -44,13 +62,15 @@ void target_close(struct target *target);
  * 0, or -1 on a torn read (or no interpreter yet). */
 int target_read_threads(struct target *target);
 
-/* Walks a thread's frames, reading its frame chunk in one call first where
- * the version keeps frames in chunks.  0 or -1 (torn). */
-int target_walk_frames(struct target *target, const struct thread_state_info *thread);
+/* Walks the frames of target->threads[index], reading its frame chunk (and
+ * last tick's code headers) in one call first where the version keeps frames
+ * in chunks.  0 or -1 (torn). */
+int target_walk_frames(struct target *target, size_t index);
 
-/* Reads the code object headers of every frame of target->walk in one batch;
+/* Reads the code object headers of every frame of target->walk (of thread
+ * `index`) in one batch, or none when last tick's guess covered them all;
  * then target_code(target, i) resolves frame i. */
-void target_prefetch_codes(struct target *target);
+void target_prefetch_codes(struct target *target, size_t index);
 struct code_info *target_code(struct target *target, uint32_t index);
 
 /* Native tid of a thread read by target_read_threads (0 when unknown). */

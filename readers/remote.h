@@ -74,6 +74,8 @@ void remote_live_init(struct remote_live *live, int pid);
 /* A window over another remote: one range read ahead in a single call (a
  * thread's frame stack chunk), then reads inside it are served locally.
  * Reads outside it go to the remote underneath. */
+#define REMOTE_WINDOW_EXTRAS 8
+#define REMOTE_WINDOW_EXTRA_SIZE 256
 struct remote_window {
     struct remote base;
     struct remote *under;
@@ -81,10 +83,25 @@ struct remote_window {
     size_t len; /* 0: no window loaded */
     unsigned char *buf;
     size_t capacity;
+    /* Small extra ranges read in the same batch (frames outside the chunk
+     * last time), and the small reads that missed every range this time. */
+    size_t extra_count;
+    uint64_t extra_addr[REMOTE_WINDOW_EXTRAS];
+    size_t extra_len[REMOTE_WINDOW_EXTRAS];
+    int extra_ok[REMOTE_WINDOW_EXTRAS];
+    unsigned char extra_buf[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
+    size_t missed_count;
+    uint64_t missed_addr[REMOTE_WINDOW_EXTRAS];
+    size_t missed_len[REMOTE_WINDOW_EXTRAS];
 };
 void remote_window_init(struct remote_window *window, struct remote *under);
 /* Loads [addr, addr+len) (len capped at the window's maximum); 0 or -1. */
 int remote_window_load(struct remote_window *window, uint64_t addr, size_t len);
+/* The same in two steps, so the window can share a batch with other reads:
+ * prepare fills *request, commit takes its outcome.  0 or -1 (no memory). */
+int remote_window_prepare(struct remote_window *window, uint64_t addr, size_t len,
+                          struct remote_request *request);
+void remote_window_commit(struct remote_window *window, const struct remote_request *request);
 void remote_window_clear(struct remote_window *window);
 void remote_window_free(struct remote_window *window);
 

@@ -7,24 +7,27 @@
 
 size_t remote_read_batch(struct remote *r, struct remote_request *requests, size_t count)
 {
-    size_t plausible = 0;
-    for (size_t i = 0; i < count; i++) {
-        requests[i].ok = 0;
-        if (remote_plausible(requests[i].addr, requests[i].len))
-            plausible++;
-        else
-            r->read_failures++;
-    }
-    if (plausible == 0)
-        return 0;
-    if (r->read_batch && plausible == count)
-        return r->read_batch(r, requests, count);
     size_t done = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!remote_plausible(requests[i].addr, requests[i].len))
+    /* Implausible addresses fail here; each run of plausible ones is one batch. */
+    for (size_t first = 0; first < count;) {
+        if (!remote_plausible(requests[first].addr, requests[first].len)) {
+            requests[first].ok = 0;
+            r->read_failures++;
+            first++;
             continue;
-        requests[i].ok = r->read(r, requests[i].addr, requests[i].buf, requests[i].len) == 0;
-        done += (size_t)requests[i].ok;
+        }
+        size_t end = first + 1;
+        while (end < count && remote_plausible(requests[end].addr, requests[end].len))
+            end++;
+        if (r->read_batch) {
+            done += r->read_batch(r, requests + first, end - first);
+        } else {
+            for (size_t i = first; i < end; i++) {
+                requests[i].ok = r->read(r, requests[i].addr, requests[i].buf, requests[i].len) == 0;
+                done += (size_t)requests[i].ok;
+            }
+        }
+        first = end;
     }
     return done;
 }

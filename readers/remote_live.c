@@ -37,6 +37,7 @@ static size_t remote_live_read_batch(struct remote *self, struct remote_request 
     for (size_t first = 0; first < count;) {
         size_t n = count - first < REMOTE_LIVE_BATCH ? count - first : REMOTE_LIVE_BATCH;
         for (size_t i = 0; i < n; i++) {
+            requests[first + i].ok = 0;
             local[i].iov_base = requests[first + i].buf;
             local[i].iov_len = requests[first + i].len;
             remote[i].iov_base = (void *)(uintptr_t)requests[first + i].addr;

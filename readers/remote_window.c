@@ -11,13 +11,28 @@
 /* Larger windows are not worth one read: fall back to reads per frame. */
 #define REMOTE_WINDOW_MAX (1u << 20)
 
+static int remote_window_inside(uint64_t base, size_t size, uint64_t addr, size_t len)
+{
+    return size > 0 && addr >= base && len <= size && addr - base <= size - len;
+}
+
 static int remote_window_read(struct remote *self, uint64_t addr, void *buf, size_t len)
 {
     struct remote_window *window = (struct remote_window *)self;
-    if (window->len > 0 && addr >= window->addr && len <= window->len &&
-        addr - window->addr <= window->len - len) {
+    if (remote_window_inside(window->addr, window->len, addr, len)) {
         memcpy(buf, window->buf + (addr - window->addr), len);
         return 0;
+    }
+    for (size_t i = 0; i < window->extra_count; i++) {
+        if (window->extra_ok[i] &&
+            remote_window_inside(window->extra_addr[i], window->extra_len[i], addr, len)) {
+            memcpy(buf, window->extra_buf[i] + (addr - window->extra_addr[i]), len);
+            return 0;
+        }
+    }
+    if (len <= REMOTE_WINDOW_EXTRA_SIZE && window->missed_count < REMOTE_WINDOW_EXTRAS) {
+        window->missed_addr[window->missed_count] = addr;
+        window->missed_len[window->missed_count++] = len;
     }
     return remote_read(window->under, addr, buf, len);
 }
@@ -37,7 +52,8 @@ void remote_window_init(struct remote_window *window, struct remote *under)
     window->under = under;
 }
 
-int remote_window_load(struct remote_window *window, uint64_t addr, size_t len)
+int remote_window_prepare(struct remote_window *window, uint64_t addr, size_t len,
+                          struct remote_request *request)
 {
     window->len = 0;
     if (len > REMOTE_WINDOW_MAX)
@@ -49,16 +65,31 @@ int remote_window_load(struct remote_window *window, uint64_t addr, size_t len)
         window->buf = bigger;
         window->capacity = len;
     }
-    if (remote_read(window->under, addr, window->buf, len) != 0)
-        return -1;
-    window->addr = addr;
-    window->len = len;
+    *request = (struct remote_request){addr, window->buf, len, 0};
     return 0;
+}
+
+void remote_window_commit(struct remote_window *window, const struct remote_request *request)
+{
+    window->addr = request->addr;
+    window->len = request->ok ? request->len : 0;
+}
+
+int remote_window_load(struct remote_window *window, uint64_t addr, size_t len)
+{
+    struct remote_request request;
+    if (remote_window_prepare(window, addr, len, &request) != 0)
+        return -1;
+    request.ok = remote_read(window->under, addr, request.buf, request.len) == 0;
+    remote_window_commit(window, &request);
+    return request.ok ? 0 : -1;
 }
 
 void remote_window_clear(struct remote_window *window)
 {
     window->len = 0;
+    window->extra_count = 0;
+    window->missed_count = 0;
 }
 
 void remote_window_free(struct remote_window *window)

@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#define THREADS_READ_MAX 1024
 
 static uint64_t threads_u64(const unsigned char *buf, uint64_t offset)
 {
@@ -46,58 +45,112 @@ uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *ru
     return gil;
 }
 
-int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                 uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder)
+/* Fills info from a thread state's bytes; the innermost frame of 3.11-3.12
+ * needs one more read unless `guessed` (cframe -> current_frame) matches. */
+static int threads_fill(struct remote *mem, const struct layout *l, uint64_t tstate,
+                        const unsigned char *buf, struct thread_state_info *info,
+                        uint64_t guessed_cframe, const uint64_t *guessed_frame)
+{
+    info->tstate = tstate;
+    info->thread_id = threads_u64(buf, l->tstate_thread_id);
+    info->native_tid =
+        l->tstate_native_thread_id != LAYOUT_NONE ? threads_u64(buf, l->tstate_native_thread_id) : 0;
+    info->datastack_chunk =
+        l->tstate_datastack_chunk != LAYOUT_NONE ? threads_u64(buf, l->tstate_datastack_chunk) : 0;
+    info->cframe = 0;
+    if (l->tstate_frame != LAYOUT_NONE) {
+        info->innermost = threads_u64(buf, l->tstate_frame);
+    } else if (l->tstate_current_frame != LAYOUT_NONE) {
+        info->innermost = threads_u64(buf, l->tstate_current_frame);
+    } else {
+        info->cframe = threads_u64(buf, l->tstate_cframe);
+        info->innermost = 0;
+        if (info->cframe != 0 && guessed_frame && info->cframe == guessed_cframe)
+            info->innermost = *guessed_frame;
+        else if (info->cframe != 0 &&
+                 remote_read_ptr(mem, info->cframe + l->cframe_current_frame, &info->innermost) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int threads_read_guessing(struct remote *mem, const struct python_runtime *runtime,
+                          uint64_t interp, uint64_t gil, struct threads_guess *guess,
+                          struct thread_state_info *out, size_t max, uint64_t *gil_holder)
 {
     const struct layout *l = &runtime->layout;
     uint64_t size = threads_prefix_size(l);
     if (size > THREADS_READ_MAX)
         return -1;
-    unsigned char buf[THREADS_READ_MAX];
-    /* The list head and the GIL fields in one call. */
     uint64_t tstate = 0, holder = 0;
     int32_t locked = 0;
-    struct remote_request requests[3] = {
+    struct remote_request requests[3 + 2 * THREADS_GUESS_MAX] = {
         {interp + l->interp_threads_head, &tstate, sizeof tstate, 0},
         {gil + l->gil_locked, &locked, sizeof locked, 0},
         {gil + l->gil_last_holder, &holder, sizeof holder, 0},
     };
-    remote_read_batch(mem, requests, gil ? 3 : 1);
+    size_t n = 3;
+    size_t guessed = guess ? guess->count : 0;
+    size_t state_at[THREADS_GUESS_MAX], frame_at[THREADS_GUESS_MAX];
+    for (size_t i = 0; i < guessed; i++) {
+        state_at[i] = n;
+        requests[n++] = (struct remote_request){guess->tstate[i], guess->state[i], size, 0};
+        frame_at[i] = 0;
+        if (guess->cframe[i] != 0) {
+            frame_at[i] = n;
+            requests[n++] = (struct remote_request){guess->cframe[i] + l->cframe_current_frame,
+                                                    &guess->current_frame[i], 8, 0};
+        }
+    }
+    if (gil == 0) { /* no GIL fields to read: drop requests 1 and 2 by failing them */
+        requests[1].addr = requests[2].addr = 0;
+    }
+    remote_read_batch(mem, requests, n);
     if (!requests[0].ok)
         return -1;
-    *gil_holder = gil && requests[1].ok && requests[2].ok && locked ? holder : 0;
+    *gil_holder = requests[1].ok && requests[2].ok && locked ? holder : 0;
+
+    unsigned char buf[THREADS_READ_MAX];
     size_t count = 0;
     for (size_t steps = 0; tstate != 0; steps++) {
         if (steps >= THREADS_MAX)
             return -1; /* a cycle or garbage: no real interpreter has this many */
-        if (remote_read(mem, tstate, buf, size) != 0)
-            return -1;
-        if (count < max) {
-            struct thread_state_info *info = &out[count++];
-            info->tstate = tstate;
-            info->thread_id = threads_u64(buf, l->tstate_thread_id);
-            info->native_tid = l->tstate_native_thread_id != LAYOUT_NONE
-                                   ? threads_u64(buf, l->tstate_native_thread_id)
-                                   : 0;
-            info->datastack_chunk = l->tstate_datastack_chunk != LAYOUT_NONE
-                                        ? threads_u64(buf, l->tstate_datastack_chunk)
-                                        : 0;
-            if (l->tstate_frame != LAYOUT_NONE) {
-                info->innermost = threads_u64(buf, l->tstate_frame);
-            } else if (l->tstate_current_frame != LAYOUT_NONE) {
-                info->innermost = threads_u64(buf, l->tstate_current_frame);
-            } else {
-                uint64_t cframe = threads_u64(buf, l->tstate_cframe);
-                info->innermost = 0;
-                if (cframe != 0 &&
-                    remote_read_ptr(mem, cframe + l->cframe_current_frame, &info->innermost) != 0)
-                    return -1;
+        const unsigned char *state = NULL;
+        const uint64_t *frame = NULL;
+        uint64_t frame_cframe = 0;
+        if (steps < guessed && guess->tstate[steps] == tstate && requests[state_at[steps]].ok) {
+            state = guess->state[steps];
+            if (frame_at[steps] && requests[frame_at[steps]].ok) {
+                frame = &guess->current_frame[steps];
+                frame_cframe = guess->cframe[steps];
             }
+        } else {
+            if (remote_read(mem, tstate, buf, size) != 0)
+                return -1;
+            state = buf;
         }
-        uint64_t next = threads_u64(buf, l->tstate_next);
+        if (count < max) {
+            if (threads_fill(mem, l, tstate, state, &out[count], frame_cframe, frame) != 0)
+                return -1;
+            count++;
+        }
+        uint64_t next = threads_u64(state, l->tstate_next);
         if (next == tstate)
             return -1;
         tstate = next;
     }
+    if (guess) {
+        guess->count = count < THREADS_GUESS_MAX ? count : THREADS_GUESS_MAX;
+        for (size_t i = 0; i < guess->count; i++) {
+            guess->tstate[i] = out[i].tstate;
+            guess->cframe[i] = out[i].cframe;
+        }
+    }
     return (int)count;
+}
+
+int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
+                 uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder)
+{
+    return threads_read_guessing(mem, runtime, interp, gil, NULL, out, max, gil_holder);
 }

@@ -16,6 +16,21 @@ struct thread_state_info {
     uint64_t native_tid;     /* kernel tid; 0 when the version does not record it */
     uint64_t innermost;      /* innermost frame pointer (see frames_walk) */
     uint64_t datastack_chunk; /* 3.11+: the chunk holding the newest frames, 0 if unknown */
+    uint64_t cframe;          /* 3.11-3.12: tstate->cframe */
+};
+
+/* Threads whose states are read in the same call as the list head, on the
+ * guess that the list is what it was last tick (it nearly always is). */
+#define THREADS_GUESS_MAX 64
+#define THREADS_READ_MAX 1024
+
+struct threads_guess {
+    size_t count;
+    uint64_t tstate[THREADS_GUESS_MAX];
+    uint64_t cframe[THREADS_GUESS_MAX];
+    /* Scratch for the speculative reads. */
+    unsigned char state[THREADS_GUESS_MAX][THREADS_READ_MAX];
+    uint64_t current_frame[THREADS_GUESS_MAX];
 };
 
 /* Address of the GIL struct interp uses (0 if unknown); stable while interp lives. */
@@ -27,5 +42,11 @@ uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *ru
  * holds the GIL (0: none or unknown); gil is threads_gil_address's answer. */
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
                  uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder);
+
+/* threads_read, reading the states of last tick's threads (guess, updated for
+ * the next tick) in the same call as the list head: steady state is one call. */
+int threads_read_guessing(struct remote *mem, const struct python_runtime *runtime,
+                          uint64_t interp, uint64_t gil, struct threads_guess *guess,
+                          struct thread_state_info *out, size_t max, uint64_t *gil_holder);
 
 #endif
