@@ -140,6 +140,18 @@ static void main_summary(const struct store *store, const struct sampler_stats *
     fprintf(stderr, "%s)\n", stats->target_exited ? ", target exited" : "");
 }
 
+static void main_stats(const struct target *target, const struct sampler_stats *stats)
+{
+    double ticks = stats->ticks ? (double)stats->ticks : 1.0;
+    fprintf(stderr,
+            "pyconc-prof: stats: %.1f us per tick, %.2f process_vm_readv calls per tick "
+            "(%llu calls, %llu failed), code cache %llu hits %llu misses\n",
+            (double)stats->busy_ns / 1000.0 / ticks, (double)target->live.base.read_calls / ticks,
+            (unsigned long long)target->live.base.read_calls,
+            (unsigned long long)target->live.base.read_failures,
+            (unsigned long long)target->codes.hits, (unsigned long long)target->codes.misses);
+}
+
 static int main_record(const struct options *options)
 {
     FILE *out = main_open_output(options);
@@ -167,6 +179,8 @@ static int main_record(const struct options *options)
         if (main_write_output(out, options, &target, &store, &stats) != 0)
             exit_code = EXIT_USAGE;
         main_summary(&store, &stats);
+        if (options->stats)
+            main_stats(&target, &stats);
     } else if (!(child > 0 && status == RUNTIME_NO_PROCESS)) {
         fprintf(stderr, "pyconc-prof: %s\n", err);
         exit_code = EXIT_ATTACH;

@@ -37,6 +37,8 @@ static const char usage_text[] =
     "      --blocking         pause the target's threads during each sample\n"
     "                         (consistent stacks; costs the target time)\n"
     "  -q, --quiet            no progress line\n"
+    "      --stats            print the cost of sampling at the end (time and\n"
+    "                         process_vm_readv calls per tick, cache hits)\n"
     "dump options:\n"
     "  -p, --pid PID          the process to snapshot\n"
     "      --json             machine-readable output\n"
@@ -129,6 +131,8 @@ int options_parse(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(arg, "--blocking") == 0) {
             o->blocking = 1;
+        } else if (strcmp(arg, "--stats") == 0) {
+            o->stats = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             o->quiet = 1;
         } else if (option_is(arg, "-p", "--pid", &len)) {

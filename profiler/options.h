@@ -30,6 +30,7 @@ struct options {
     int blocking;
     int json;           /* dump --json */
     int quiet;          /* no progress line */
+    int stats;          /* print sampling cost figures at the end */
 };
 
 /* Parses argv; 0 ok, 1 usage error (message printed), 2 help/version printed. */

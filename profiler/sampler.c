@@ -150,12 +150,15 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     uint64_t deadline = start;
     int result = 0;
     while (!sampler_stop_requested) {
-        if (sampler_tick(target, options, store, stats) != 0 && !proc_alive(target->pid)) {
+        uint64_t tick_start = monotonic_ns();
+        int failed = sampler_tick(target, options, store, stats) != 0;
+        uint64_t now = monotonic_ns();
+        stats->busy_ns += now - tick_start;
+        if (failed && !proc_alive(target->pid)) {
             stats->target_exited = 1;
             break;
         }
         deadline += period;
-        uint64_t now = monotonic_ns();
         if (end && now >= end)
             break;
         if (now > deadline) {

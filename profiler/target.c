@@ -85,6 +85,7 @@ static int target_find_interpreter(struct target *target)
     target->interp = runtime_main_interpreter(mem, &target->runtime);
     target->gil = target->interp ? threads_gil_address(mem, &target->runtime, target->interp) : 0;
     target->interp_age = 0;
+    runtime_refine_version(mem, &target->runtime, target->interp);
     return target->interp ? 0 : -1;
 }
 
@@ -94,9 +95,12 @@ int target_read_threads(struct target *target)
     if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
         target_find_interpreter(target) != 0)
         return -1;
+    uint64_t generation = 0;
     int count = threads_read_guessing(mem, &target->runtime, target->interp, target->gil,
                                       target->thread_guess, target->threads, TARGET_MAX_THREADS,
-                                      &target->gil_holder);
+                                      &target->gil_holder, &generation);
+    /* Entries checked before a code object died must be checked again. */
+    target->codes.generation = generation;
     if (count < 0) {
         target->interp = 0; /* look it up again next time */
         return -1;
@@ -104,6 +108,9 @@ int target_read_threads(struct target *target)
     target->thread_count = (size_t)count;
     return 0;
 }
+
+/* A code request whose cache entry needs no header (see code_cache_trusted). */
+#define TARGET_CODE_TRUSTED 2
 
 /* Frames from the innermost back to the start of its chunk lie in one range. */
 #define TARGET_CHUNK_MAX (1u << 20)
@@ -142,7 +149,9 @@ int target_walk_frames(struct target *target, size_t index)
     if (windowed)
         n++;
     size_t codes_at = n;
-    for (size_t i = 0; guess && i < guess->count; i++)
+    /* No code headers are needed when the generation says the cache holds. */
+    size_t guessed_codes = guess && target->codes.generation == 0 ? guess->count : 0;
+    for (size_t i = 0; i < guessed_codes; i++)
         requests[n++] = (struct remote_request){guess->addr[i], guess->header[i], header_size, 0};
     size_t frames_at = n;
     for (size_t i = 0; windowed && guess && i < guess->frame_count; i++) {
@@ -153,8 +162,12 @@ int target_walk_frames(struct target *target, size_t index)
     }
     if (n > 0)
         remote_read_batch(mem, requests, n);
-    for (size_t i = 0; guess && i < guess->count; i++)
-        guess->request[i] = requests[codes_at + i];
+    for (size_t i = 0; guess && i < guess->count; i++) {
+        if (i < guessed_codes)
+            guess->request[i] = requests[codes_at + i];
+        else
+            guess->request[i].ok = 0;
+    }
     if (windowed) {
         remote_window_commit(window, &requests[0]);
         window->extra_count = n - frames_at;
@@ -200,7 +213,9 @@ void target_prefetch_codes(struct target *target, size_t index)
         uint64_t addr = target->walk.frames[i].code;
         struct remote_request *request = &target->code_requests[i];
         int at = guess ? target_guess_find(guess, addr, next_count) : -1;
-        if (at >= 0 && guess->request[at].ok) {
+        if (code_cache_trusted(&target->codes, addr)) {
+            *request = (struct remote_request){addr, NULL, 0, TARGET_CODE_TRUSTED};
+        } else if (at >= 0 && guess->request[at].ok) {
             *request = guess->request[at];
         } else {
             *request = (struct remote_request){addr, target->code_headers + (size_t)i * CODE_HEADER_MAX,
@@ -230,6 +245,13 @@ void target_prefetch_codes(struct target *target, size_t index)
 struct code_info *target_code(struct target *target, uint32_t index)
 {
     const struct remote_request *request = &target->code_requests[index];
+    if (request->ok == TARGET_CODE_TRUSTED) {
+        /* Trusted when prefetched; still so unless another frame evicted it. */
+        struct code_info *info = code_cache_trusted(&target->codes, request->addr);
+        return info ? info
+                    : code_cache_get(&target->codes, &target->live.base, &target->runtime.layout,
+                                     request->addr);
+    }
     if (!request->ok)
         return NULL;
     return code_cache_get_with_header(&target->codes, &target->live.base,

@@ -23,6 +23,7 @@ int code_cache_init(struct code_cache *cache, size_t capacity)
     cache->slots = calloc(size, sizeof *cache->slots);
     cache->capacity = cache->slots ? size : 0;
     cache->hits = cache->misses = 0;
+    cache->generation = 0;
     return cache->slots ? 0 : -1;
 }
 
@@ -99,6 +100,15 @@ static int code_resolve(struct code_info *info, struct remote *mem, const struct
 }
 
 /* Bytes of the code object header that hold every field we read. */
+struct code_info *code_cache_trusted(struct code_cache *cache, uint64_t addr)
+{
+    struct code_info *info = &cache->slots[code_cache_slot(cache, addr)];
+    if (cache->generation == 0 || info->addr != addr || info->generation != cache->generation)
+        return NULL;
+    cache->hits++;
+    return info;
+}
+
 uint64_t code_cache_header_size(const struct layout *layout)
 {
     uint64_t fields[] = {layout->code_filename, layout->code_name, layout->code_linetable,
@@ -129,6 +139,7 @@ struct code_info *code_cache_get_with_header(struct code_cache *cache, struct re
         info->identity[1] == code_field_ptr(header, layout->code_name) &&
         info->identity[2] == code_field_ptr(header, layout->code_linetable)) {
         cache->hits++;
+        info->generation = cache->generation;
         return info;
     }
     cache->misses++;
@@ -137,5 +148,6 @@ struct code_info *code_cache_get_with_header(struct code_cache *cache, struct re
         code_info_clear(info);
         return NULL;
     }
+    info->generation = cache->generation;
     return info;
 }

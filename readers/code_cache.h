@@ -23,16 +23,25 @@ struct code_info {
      * (re)resolved, so a caller can cache per-code-object data here. */
     uint32_t user[2];
     int user_set;
+    uint64_t generation; /* cache generation when last checked against its header */
 };
 
 struct code_cache {
     struct code_info *slots; /* direct-mapped: a collision replaces the older entry */
     size_t capacity;         /* power of two */
+    /* The target's code object generation (3.14+: bumped by every code object
+     * dealloc), 0 when unknown.  While it stays the same, an entry checked at
+     * this generation is still the object at its address: no header read. */
+    uint64_t generation;
     uint64_t hits, misses;
 };
 
 int code_cache_init(struct code_cache *cache, size_t capacity);
 void code_cache_free(struct code_cache *cache);
+
+/* The entry for addr if it can be trusted without reading its header
+ * (checked at the current, non-zero generation), else NULL. */
+struct code_info *code_cache_trusted(struct code_cache *cache, uint64_t addr);
 
 /* Bytes of a code object's header that code_cache_get_with_header needs. */
 uint64_t code_cache_header_size(const struct layout *layout);

@@ -222,11 +222,13 @@ int debug_offsets_apply(struct remote *mem, uint64_t addr, int minor, struct lay
         code_size = raw.v313.code_object.size;
     } else if (minor == 14) {
         DEBUG_OFFSETS_COPY_COMMON(layout, &raw.v314);
+        layout->interp_code_generation = raw.v314.interpreter_state.code_object_generation;
         tstate_size = raw.v314.thread_state.size;
         frame_size = raw.v314.interpreter_frame.size;
         code_size = raw.v314.code_object.size;
     } else {
         DEBUG_OFFSETS_COPY_COMMON(layout, &raw.v315);
+        layout->interp_code_generation = raw.v315.interpreter_state.code_object_generation;
         layout->tstate_holds_gil = raw.v315.thread_state.holds_gil;
         layout->type_basicsize = raw.v315.type_object.tp_basicsize;
         layout->type_dictoffset = raw.v315.type_object.tp_dictoffset;

@@ -59,6 +59,7 @@ struct layout {
     uint64_t interp_threads_head; /* tstate_head <=3.10, threads.head 3.11+ */
     uint64_t interp_modules;      /* sys.modules dict (modules <=3.11, imports.modules 3.12+) */
     uint64_t interp_gil_ptr;      /* 3.12+: ceval.gil, pointer to the GIL in use */
+    uint64_t interp_code_generation; /* 3.14+: _code_object_generation, counts code deallocs */
 
     /* struct _gil_runtime_state */
     uint64_t gil_locked;

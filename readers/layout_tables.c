@@ -37,6 +37,7 @@ static const struct layout layout_3_8 = {
     .interp_threads_head = 8, /* tstate_head */
     .interp_modules = 56, /* modules */
     .interp_gil_ptr = LAYOUT_NONE, /* the GIL is in _PyRuntime before 3.12 */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -144,6 +145,7 @@ static const struct layout layout_3_9 = {
     .interp_threads_head = 8, /* tstate_head */
     .interp_modules = 856, /* modules */
     .interp_gil_ptr = LAYOUT_NONE, /* the GIL is in _PyRuntime before 3.12 */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -251,6 +253,7 @@ static const struct layout layout_3_10 = {
     .interp_threads_head = 8, /* tstate_head */
     .interp_modules = 856, /* modules */
     .interp_gil_ptr = LAYOUT_NONE, /* the GIL is in _PyRuntime before 3.12 */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -356,6 +359,7 @@ static const struct layout layout_3_11 = {
     .interp_threads_head = 16, /* threads.head */
     .interp_modules = 888, /* modules */
     .interp_gil_ptr = LAYOUT_NONE, /* the GIL is in _PyRuntime before 3.12 */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -461,6 +465,7 @@ static const struct layout layout_3_12 = {
     .interp_threads_head = 72, /* threads.head */
     .interp_modules = 944, /* imports.modules */
     .interp_gil_ptr = 384, /* ceval.gil: struct _gil_runtime_state *, usually &interp->_gil */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -566,6 +571,7 @@ static const struct layout layout_3_13 = {
     .interp_threads_head = 7344, /* threads.head */
     .interp_modules = 7656, /* imports.modules */
     .interp_gil_ptr = 16, /* ceval.gil: struct _gil_runtime_state *, usually &interp->_gil */
+    .interp_code_generation = LAYOUT_NONE, /* 3.14+: bumped by every code object dealloc */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -671,6 +677,7 @@ static const struct layout layout_3_14 = {
     .interp_threads_head = 7344, /* threads.head */
     .interp_modules = 7688, /* imports.modules */
     .interp_gil_ptr = 16, /* ceval.gil: struct _gil_runtime_state *, usually &interp->_gil */
+    .interp_code_generation = 7992, /* bumped by code_dealloc: cached code objects stay valid while it is unchanged */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,
@@ -776,6 +783,7 @@ static const struct layout layout_3_15 = {
     .interp_threads_head = 7336, /* threads.head */
     .interp_modules = 7592, /* imports.modules */
     .interp_gil_ptr = 16, /* ceval.gil: struct _gil_runtime_state *, usually &interp->_gil */
+    .interp_code_generation = 7944, /* bumped by code_dealloc: cached code objects stay valid while it is unchanged */
 
     /* struct _gil_runtime_state (internal/pycore_gil.h) */
     .gil_locked = 16,

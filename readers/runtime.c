@@ -19,6 +19,8 @@
 #include "debug_offsets.h"
 #include "elf_file.h"
 #include "maps.h"
+#include "objects.h"
+#include "strings.h"
 
 /* "libpython3.12.so.1.0" or "python3.12" -> 3, 12; 0 when the name says nothing. */
 static int runtime_version_from_name(const char *path, int *major, int *minor)
@@ -230,4 +232,25 @@ uint64_t runtime_main_interpreter(struct remote *mem, const struct python_runtim
                         &interp) != 0)
         return 0;
     return interp;
+}
+
+void runtime_refine_version(struct remote *mem, struct python_runtime *runtime, uint64_t interp)
+{
+    if (runtime->micro >= 0 || interp == 0)
+        return;
+    const struct layout *l = &runtime->layout;
+    uint64_t modules = 0;
+    if (remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 || modules == 0)
+        return;
+    uint64_t sys = dict_get_str(mem, l, modules, "sys");
+    uint64_t version = sys ? dict_get_str(mem, l, module_dict(mem, l, sys), "version") : 0;
+    char text[128];
+    int major, minor, micro;
+    if (version && string_read(mem, l, version, text, sizeof text) > 0 &&
+        sscanf(text, "%d.%d.%d", &major, &minor, &micro) == 3 && major == runtime->major &&
+        minor == runtime->minor && micro >= 0 && micro < 256) {
+        runtime->micro = micro;
+        runtime->version_hex |= (uint32_t)micro << 8;
+        snprintf(runtime->version, sizeof runtime->version, "%d.%d.%d", major, minor, micro);
+    }
 }

@@ -33,6 +33,10 @@ struct python_runtime {
 enum runtime_status runtime_find(int pid, struct remote *mem, struct python_runtime *runtime,
                                  char *err, size_t err_len);
 
+/* When only the minor version is known (3.8-3.10 found by file name), reads
+ * sys.version from the running interpreter to learn the micro version. */
+void runtime_refine_version(struct remote *mem, struct python_runtime *runtime, uint64_t interp);
+
 /* Address of the main interpreter state (interpreters.head), 0 if not yet set. */
 uint64_t runtime_main_interpreter(struct remote *mem, const struct python_runtime *runtime);
 

@@ -76,20 +76,23 @@ static int threads_fill(struct remote *mem, const struct layout *l, uint64_t tst
 
 int threads_read_guessing(struct remote *mem, const struct python_runtime *runtime,
                           uint64_t interp, uint64_t gil, struct threads_guess *guess,
-                          struct thread_state_info *out, size_t max, uint64_t *gil_holder)
+                          struct thread_state_info *out, size_t max, uint64_t *gil_holder,
+                          uint64_t *code_generation)
 {
     const struct layout *l = &runtime->layout;
     uint64_t size = threads_prefix_size(l);
     if (size > THREADS_READ_MAX)
         return -1;
-    uint64_t tstate = 0, holder = 0;
+    uint64_t tstate = 0, holder = 0, generation = 0;
     int32_t locked = 0;
-    struct remote_request requests[3 + 2 * THREADS_GUESS_MAX] = {
+    int want_generation = code_generation && l->interp_code_generation != LAYOUT_NONE;
+    struct remote_request requests[4 + 2 * THREADS_GUESS_MAX] = {
         {interp + l->interp_threads_head, &tstate, sizeof tstate, 0},
         {gil + l->gil_locked, &locked, sizeof locked, 0},
         {gil + l->gil_last_holder, &holder, sizeof holder, 0},
+        {want_generation ? interp + l->interp_code_generation : 0, &generation, 8, 0},
     };
-    size_t n = 3;
+    size_t n = 4;
     size_t guessed = guess ? guess->count : 0;
     size_t state_at[THREADS_GUESS_MAX], frame_at[THREADS_GUESS_MAX];
     for (size_t i = 0; i < guessed; i++) {
@@ -109,6 +112,8 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
     if (!requests[0].ok)
         return -1;
     *gil_holder = requests[1].ok && requests[2].ok && locked ? holder : 0;
+    if (code_generation)
+        *code_generation = requests[3].ok ? generation : 0;
 
     unsigned char buf[THREADS_READ_MAX];
     size_t count = 0;
@@ -152,5 +157,5 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
                  uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder)
 {
-    return threads_read_guessing(mem, runtime, interp, gil, NULL, out, max, gil_holder);
+    return threads_read_guessing(mem, runtime, interp, gil, NULL, out, max, gil_holder, NULL);
 }

@@ -43,10 +43,12 @@ uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *ru
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
                  uint64_t gil, struct thread_state_info *out, size_t max, uint64_t *gil_holder);
 
-/* threads_read, reading the states of last tick's threads (guess, updated for
+/* threads_read, also reading the interpreter's code object generation (3.14+,
+ * 0 when the version has none) in the same call, and reading the states of last tick's threads (guess, updated for
  * the next tick) in the same call as the list head: steady state is one call. */
 int threads_read_guessing(struct remote *mem, const struct python_runtime *runtime,
                           uint64_t interp, uint64_t gil, struct threads_guess *guess,
-                          struct thread_state_info *out, size_t max, uint64_t *gil_holder);
+                          struct thread_state_info *out, size_t max, uint64_t *gil_holder,
+                          uint64_t *code_generation);
 
 #endif

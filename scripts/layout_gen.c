@@ -220,6 +220,12 @@ static void print_runtime(void)
     OFFSET("interp_gil_ptr", PyInterpreterState, ceval.gil,
            "ceval.gil: struct _gil_runtime_state *, usually &interp->_gil");
 #endif
+#if PY_VERSION_HEX < 0x030E0000
+    put_none("interp_code_generation", "3.14+: bumped by every code object dealloc");
+#else
+    OFFSET("interp_code_generation", PyInterpreterState, _code_object_generation,
+           "bumped by code_dealloc: cached code objects stay valid while it is unchanged");
+#endif
 
     section("struct _gil_runtime_state (internal/pycore_gil.h)");
     OFFSET("gil_locked", struct _gil_runtime_state, locked, NULL);
