@@ -1,6 +1,8 @@
 # pyconc-prof - see README.md.  `make` builds ./pyconc-prof; `make test` installs
 # what is missing (Debian packages, test interpreters), builds and runs every test.
 CC ?= cc
+# Debian's python3 runs the test suite (python3-pytest); a pyenv shim may shadow it.
+PYTEST ?= /usr/bin/python3 -m pytest
 PREFIX ?= /usr/local
 CFLAGS ?= -O2 -g
 WARNINGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
@@ -38,7 +40,7 @@ unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 e2e-test: pyconc-prof
-	python3 -m pytest -q tests $(PYTEST_ARGS)
+	$(PYTEST) -q tests $(PYTEST_ARGS)
 
 test: deps pythons
 	$(MAKE) all
@@ -52,7 +54,7 @@ asan-test: deps pythons
 	$(MAKE) clean-build
 	$(MAKE) all unit-test BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) python3 -m pytest -q tests $(PYTEST_ARGS)
+	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q tests $(PYTEST_ARGS)
 	$(MAKE) clean-build
 
 demo: deps all
