@@ -155,7 +155,8 @@ int long_read(struct remote *mem, const struct layout *l, uint64_t addr, uint64_
         ndigits = negative ? -size : size;
     }
     int bits = l->long_digit_bits;
-    if (ndigits < 0 || bits <= 0 || ndigits * bits > 64 + bits)
+    /* At most 3 digits of 30 bits fit the 64-bit values we read (thread idents). */
+    if (ndigits < 0 || ndigits > 3 || bits <= 0 || bits > 32 || ndigits * bits > 64 + bits)
         return -1;
     uint32_t digits[4] = {0};
     if (remote_read(mem, addr + l->long_digits, digits, (size_t)ndigits * sizeof digits[0]) != 0)

@@ -1,0 +1,308 @@
+/* readers_test.c - the readers on crafted and random memory.
+ *
+ * The readers see target memory only through struct remote, so here the
+ * "target" is a few buffers (remote_buffer.c).  Each test states a behaviour
+ * the profiler relies on when the target's memory is garbage or changing:
+ * cycles end, lengths are capped, bad pointers fail cleanly, and the line
+ * tables decode to the lines CPython itself reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../readers/code_cache.h"
+#include "../../readers/frames.h"
+#include "../../readers/layout.h"
+#include "../../readers/linetable.h"
+#include "../../readers/objects.h"
+#include "../../readers/remote.h"
+#include "../../readers/strings.h"
+#include "../../readers/threads.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                       \
+    do {                                                                                  \
+        if (cond) {                                                                       \
+            passed++;                                                                     \
+        } else {                                                                          \
+            failed++;                                                                     \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                 \
+    } while (0)
+
+#define BASE 0x100000ull
+
+static unsigned char memory[1 << 16];
+static struct remote_region region = {BASE, memory, sizeof memory};
+
+static struct remote *fresh_memory(struct remote_buffer *buffer)
+{
+    memset(memory, 0, sizeof memory);
+    remote_buffer_init(buffer, &region, 1);
+    return &buffer->base;
+}
+
+static void put_u64(uint64_t addr, uint64_t value)
+{
+    memcpy(memory + (addr - BASE), &value, sizeof value);
+}
+
+/* --- line tables ------------------------------------------------------ */
+
+static void test_lnotab_lines_follow_address_increments(void)
+{
+    /* 3.8: from line 10, +6 bytes -> line 11, +4 bytes -> line 13. */
+    const unsigned char table[] = {6, 1, 4, 2};
+    struct line_ranges ranges;
+    CHECK(linetable_decode(LINETABLE_LNOTAB, table, sizeof table, 10, &ranges) == 0);
+    CHECK(linetable_line(&ranges, 0, 10) == 10);
+    CHECK(linetable_line(&ranges, 5, 10) == 10);
+    CHECK(linetable_line(&ranges, 6, 10) == 11);
+    CHECK(linetable_line(&ranges, 10, 10) == 13);
+    CHECK(linetable_line(&ranges, 400, 10) == 13);
+    CHECK(linetable_line(&ranges, -1, 10) == 10);
+    linetable_free(&ranges);
+}
+
+static void test_linetable_310_ranges_and_no_line_marker(void)
+{
+    /* 3.10: 4 bytes at line+0 (=5), 6 bytes at line+2 (=7), 2 bytes with no line. */
+    const unsigned char table[] = {4, 0, 6, 2, 2, 0x80};
+    struct line_ranges ranges;
+    CHECK(linetable_decode(LINETABLE_310, table, sizeof table, 5, &ranges) == 0);
+    CHECK(linetable_line(&ranges, 0, 5) == 5);
+    CHECK(linetable_line(&ranges, 4, 5) == 7);
+    CHECK(linetable_line(&ranges, 9, 5) == 7);
+    CHECK(linetable_line(&ranges, 10, 5) == 5); /* no line: the first line stands in */
+    linetable_free(&ranges);
+}
+
+static void test_location_table_forms(void)
+{
+    /* 3.11+: entry bytes 1CCCCLLL (code, length-1 in code units). */
+    const unsigned char table[] = {
+        0x80 | (13 << 3) | 0, 2,       /* no-column form, line +1, 1 unit  -> line 21 */
+        0x80 | (11 << 3) | 1, 0, 4,    /* one-line form, +1, 2 units       -> line 22 */
+        0x80 | (0 << 3) | 0, 0,        /* short form, same line, 1 unit    -> line 22 */
+        0x80 | (14 << 3) | 0, 5, 0, 0, 0, /* long form, svarint -2, 1 unit -> line 20 */
+        0x80 | (15 << 3) | 0,          /* no location, 1 unit */
+    };
+    struct line_ranges ranges;
+    CHECK(linetable_decode(LINETABLE_LOCATIONS, table, sizeof table, 20, &ranges) == 0);
+    CHECK(linetable_line(&ranges, 0, 20) == 21);
+    CHECK(linetable_line(&ranges, 2, 20) == 22);
+    CHECK(linetable_line(&ranges, 4, 20) == 22);
+    CHECK(linetable_line(&ranges, 6, 20) == 22);
+    CHECK(linetable_line(&ranges, 8, 20) == 20);
+    linetable_free(&ranges);
+}
+
+static void test_garbage_line_tables_never_overrun(void)
+{
+    unsigned char table[512];
+    srand(7);
+    for (int round = 0; round < 3000; round++) {
+        size_t len = (size_t)(rand() % (int)sizeof table);
+        for (size_t i = 0; i < len; i++)
+            table[i] = (unsigned char)rand();
+        for (int kind = LINETABLE_LNOTAB; kind <= LINETABLE_LOCATIONS; kind++) {
+            struct line_ranges ranges;
+            if (linetable_decode(kind, table, len, rand() % 1000, &ranges) == 0) {
+                (void)linetable_line(&ranges, rand() % 4096, 1);
+                linetable_free(&ranges);
+            }
+        }
+    }
+    CHECK(1);
+}
+
+/* --- frames ------------------------------------------------------------ */
+
+static struct layout frame_object_layout(void)
+{
+    const struct layout *table = layout_for_version(3, 9);
+    return *table;
+}
+
+static struct layout interpreter_frame_layout(void)
+{
+    const struct layout *table = layout_for_version(3, 12);
+    return *table;
+}
+
+static void test_frame_cycle_ends_the_walk(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = frame_object_layout();
+    /* Two frames pointing at each other. */
+    uint64_t a = BASE + 0x1000, b = BASE + 0x2000;
+    put_u64(a + l.frame_back, b);
+    put_u64(a + l.frame_code, BASE + 0x3000);
+    put_u64(b + l.frame_back, a);
+    put_u64(b + l.frame_code, BASE + 0x3000);
+    static struct frame_walk walk;
+    int rc = frames_walk(mem, &l, a, &walk);
+    CHECK(rc == 0 || rc == -1);
+    CHECK(walk.depth <= FRAMES_MAX_DEPTH);
+    CHECK(walk.truncated || rc == -1);
+}
+
+static void test_self_loop_frame_is_torn(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    uint64_t a = BASE + 0x1000;
+    put_u64(a + l.iframe_previous, a);
+    put_u64(a + l.iframe_code, BASE + 0x3000);
+    static struct frame_walk walk;
+    CHECK(frames_walk(mem, &l, a, &walk) == -1);
+}
+
+static void test_frame_outside_memory_is_torn(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    uint64_t a = BASE + 0x1000;
+    put_u64(a + l.iframe_previous, 0xdead0000ull); /* unmapped */
+    put_u64(a + l.iframe_code, BASE + 0x3000);
+    static struct frame_walk walk;
+    CHECK(frames_walk(mem, &l, a, &walk) == -1);
+    CHECK(frames_walk(mem, &l, 0x10, &walk) == -1); /* null page */
+}
+
+static void test_shim_frames_are_skipped(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    uint64_t a = BASE + 0x1000, b = BASE + 0x1100;
+    put_u64(a + l.iframe_previous, b);
+    put_u64(a + l.iframe_code, BASE + 0x3000);
+    memory[b + l.iframe_owner - BASE] = (unsigned char)l.iframe_owner_shim_min;
+    put_u64(b + l.iframe_code, BASE + 0x3000);
+    static struct frame_walk walk;
+    CHECK(frames_walk(mem, &l, a, &walk) == 0);
+    CHECK(walk.depth == 1);
+}
+
+/* --- strings and objects ---------------------------------------------- */
+
+static uint64_t put_ascii(const struct layout *l, uint64_t addr, const char *text)
+{
+    int64_t length = (int64_t)strlen(text);
+    memcpy(memory + (addr + l->unicode_length - BASE), &length, sizeof length);
+    uint32_t state = (1u << l->unicode_kind_shift) | (1u << l->unicode_compact_shift) |
+                     (1u << l->unicode_ascii_shift);
+    memcpy(memory + (addr + l->unicode_state - BASE), &state, sizeof state);
+    memcpy(memory + (addr + l->unicode_ascii_size - BASE), text, strlen(text));
+    return addr;
+}
+
+static void test_strings_are_read_and_capped(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    char out[64];
+    put_ascii(&l, BASE + 0x100, "handle_request");
+    CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == 14);
+    CHECK(strcmp(out, "handle_request") == 0);
+    /* A huge length is cut to what the buffer holds, never overrun. */
+    int64_t huge = (int64_t)1 << 40;
+    memcpy(memory + (BASE + 0x100 + l.unicode_length - BASE), &huge, sizeof huge);
+    int got = string_read(mem, &l, BASE + 0x100, out, sizeof out);
+    CHECK(got < 0 || (size_t)got < sizeof out);
+    /* Negative length and a non-compact state are refused. */
+    int64_t negative = -5;
+    memcpy(memory + (BASE + 0x100 + l.unicode_length - BASE), &negative, sizeof negative);
+    CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == -1);
+}
+
+static void test_non_ascii_byte_in_ascii_string_is_torn(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    char out[64];
+    put_ascii(&l, BASE + 0x100, "abc");
+    memory[BASE + 0x100 + l.unicode_ascii_size + 1 - BASE] = 0xff;
+    CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == -1);
+}
+
+static void test_thread_list_cycle_is_bounded(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct python_runtime runtime;
+    memset(&runtime, 0, sizeof runtime);
+    runtime.layout = *layout_for_version(3, 12);
+    const struct layout *l = &runtime.layout;
+    uint64_t interp = BASE + 0x100, t1 = BASE + 0x2000, t2 = BASE + 0x3000;
+    put_u64(interp + l->interp_threads_head, t1);
+    put_u64(t1 + l->tstate_next, t2);
+    put_u64(t2 + l->tstate_next, t1); /* a cycle */
+    static struct thread_state_info out[16];
+    uint64_t holder;
+    int count = threads_read(mem, &runtime, interp, 0, out, 16, &holder);
+    CHECK(count == -1);
+}
+
+static void test_random_memory_never_crashes_the_readers(void)
+{
+    struct remote_buffer buffer;
+    static struct frame_walk walk;
+    static struct thread_state_info threads[64];
+    srand(11);
+    for (int round = 0; round < 300; round++) {
+        struct remote *mem = fresh_memory(&buffer);
+        /* Random words, many of them pointers back into the buffer. */
+        for (size_t i = 0; i + 8 <= sizeof memory; i += 8) {
+            uint64_t word = (uint64_t)rand() << 32 | (uint64_t)rand();
+            if (rand() % 2)
+                word = BASE + (word % sizeof memory);
+            memcpy(memory + i, &word, 8);
+        }
+        for (int minor = LAYOUT_MIN_MINOR; minor <= LAYOUT_MAX_MINOR; minor++) {
+            struct python_runtime runtime;
+            memset(&runtime, 0, sizeof runtime);
+            runtime.layout = *layout_for_version(3, minor);
+            uint64_t start = BASE + (uint64_t)(rand() % (int)sizeof memory);
+            uint64_t holder;
+            (void)threads_read(mem, &runtime, start, start + 64, threads, 64, &holder);
+            (void)frames_walk(mem, &runtime.layout, start, &walk);
+            char text[256];
+            (void)string_read(mem, &runtime.layout, start, text, sizeof text);
+            (void)dict_get_str(mem, &runtime.layout, start, "threading");
+            (void)instance_attr(mem, &runtime.layout, start, "_name");
+            uint64_t value;
+            (void)long_read(mem, &runtime.layout, start, &value);
+            struct code_cache cache;
+            if (code_cache_init(&cache, 64) == 0) {
+                (void)code_cache_get(&cache, mem, &runtime.layout, start);
+                code_cache_free(&cache);
+            }
+        }
+    }
+    CHECK(1);
+}
+
+int main(void)
+{
+    test_lnotab_lines_follow_address_increments();
+    test_linetable_310_ranges_and_no_line_marker();
+    test_location_table_forms();
+    test_garbage_line_tables_never_overrun();
+    test_frame_cycle_ends_the_walk();
+    test_self_loop_frame_is_torn();
+    test_frame_outside_memory_is_torn();
+    test_shim_frames_are_skipped();
+    test_strings_are_read_and_capped();
+    test_non_ascii_byte_in_ascii_string_is_torn();
+    test_thread_list_cycle_is_bounded();
+    test_random_memory_never_crashes_the_readers();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
