@@ -63,7 +63,7 @@ demo: deps all
 install: pyconc-prof
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 pyconc-prof $(DESTDIR)$(PREFIX)/bin/pyconc-prof
-	install -m 644 doc/pyconc-prof.1 $(DESTDIR)$(PREFIX)/share/man/man1/pyconc-prof.1
+	install -m 644 profiler/pyconc-prof.1 $(DESTDIR)$(PREFIX)/share/man/man1/pyconc-prof.1
 
 format:
 	clang-format -i $(SOURCES) $(wildcard */*.h tests/unit/*.c)

@@ -65,7 +65,8 @@ static int dump_thread(struct target *target, struct dump_storage *s,
         return -1;
     *frames_out = frames;
     thread->tid = target_native_tid(target, info);
-    thread->name = dump_keep(s, target_thread_name(target, info, thread->tid));
+    int from_python;
+    thread->name = dump_keep(s, target_thread_name(target, info, thread->tid, &from_python));
     thread->holds_gil = info->tstate == target->gil_holder;
     thread->truncated = target->walk.truncated;
     thread->frames = frames;

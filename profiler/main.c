@@ -57,7 +57,9 @@ static void main_sleep_ms(int ms)
 }
 
 /* Wrap mode: wait until the child's interpreter can be sampled.  Returns a
- * runtime_status; RUNTIME_NO_PROCESS when the child exited first. */
+ * runtime_status: RUNTIME_OK also when a Python child exited before it could
+ * be sampled (the sampler then finds it gone); RUNTIME_NOT_PYTHON when it
+ * exited, or ran for 10 s, without a CPython runtime. */
 static int main_wait_for_python(struct target *target, pid_t child, char *err, size_t err_len)
 {
     uint64_t start = monotonic_ns();
@@ -68,14 +70,23 @@ static int main_wait_for_python(struct target *target, pid_t child, char *err, s
         memset(&info, 0, sizeof info);
         /* WNOWAIT: leave the child for spawn_wait to reap and report. */
         if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-            info.si_pid == child)
-            return RUNTIME_NO_PROCESS;
+            info.si_pid == child) {
+            if (!found)
+                snprintf(err, err_len,
+                         "process %d exited before a CPython runtime was found in it: "
+                         "the command is not a Python process (nothing was sampled)",
+                         (int)child);
+            return found ? RUNTIME_OK : RUNTIME_NOT_PYTHON;
+        }
         if (!found) {
             target_close(target);
             status = target_open(target, child, err, err_len);
             found = status == RUNTIME_OK;
-            if (!found && (status != RUNTIME_NOT_PYTHON ||
-                           monotonic_ns() - start > WRAP_FIND_RUNTIME_NS))
+            /* Right after exec, /proc/PID can refuse us for a moment (the
+             * kernel is still installing the new image): only an unsupported
+             * version is final before the time limit. */
+            if (!found &&
+                (status == RUNTIME_UNSUPPORTED || monotonic_ns() - start > WRAP_FIND_RUNTIME_NS))
                 return status;
         }
         if (found && target_ready(target))
@@ -174,15 +185,19 @@ static int main_record(const struct options *options)
     store_init(&store);
     struct sampler_stats stats;
     memset(&stats, 0, sizeof stats);
+    if (status == RUNTIME_OK && sampler_run(&target, options, &store, &stats) != 0) {
+        status = RUNTIME_PERMISSION; /* --blocking could not pause it; message printed */
+        err[0] = '\0';
+    }
     if (status == RUNTIME_OK) {
-        sampler_run(&target, options, &store, &stats);
         if (main_write_output(out, options, &target, &store, &stats) != 0)
             exit_code = EXIT_USAGE;
         main_summary(&store, &stats);
         if (options->stats)
             main_stats(&target, &stats);
-    } else if (!(child > 0 && status == RUNTIME_NO_PROCESS)) {
-        fprintf(stderr, "pyconc-prof: %s\n", err);
+    } else {
+        if (err[0])
+            fprintf(stderr, "pyconc-prof: %s\n", err);
         exit_code = EXIT_ATTACH;
     }
     if (child > 0) {
@@ -209,8 +224,17 @@ static int main_dump(const struct options *options)
         target_close(&target);
         return EXIT_ATTACH;
     }
-    int rc = dump_run(&target, options->json, stdout);
+    FILE *out = main_open_output(options);
+    if (!out) {
+        target_close(&target);
+        return EXIT_USAGE;
+    }
+    int rc = dump_run(&target, options->json, out);
     target_close(&target);
+    if (out != stdout && fclose(out) != 0 && rc == 0) {
+        fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", options->output, strerror(errno));
+        return EXIT_USAGE;
+    }
     return rc == 0 ? 0 : EXIT_ATTACH;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "version.h"
 
@@ -181,6 +182,11 @@ int options_parse(int argc, char **argv, struct options *o)
         return options_fail("%s", "nothing to profile: give --pid PID or -- CMD ARGS...");
     if (o->command == COMMAND_DUMP && !o->pid)
         return options_fail("%s", "dump needs --pid PID");
+    if (o->command == COMMAND_DUMP &&
+        (o->format || o->duration_s > 0 || o->blocking || o->stats || o->mode != MODE_WALL))
+        return options_fail("%s", "dump takes only --pid, --json and -o");
+    if (o->command == COMMAND_RECORD && o->json)
+        return options_fail("%s", "--json is a dump option (pyconc-prof dump --pid PID --json)");
     return 0;
 }
 
@@ -190,7 +196,7 @@ enum output_format options_format(const struct options *o)
         return o->format;
     if (o->output) {
         size_t len = strlen(o->output);
-        if (len >= 4 && strcmp(o->output + len - 4, ".svg") == 0)
+        if (len >= 4 && strcasecmp(o->output + len - 4, ".svg") == 0)
             return FORMAT_SVG;
     }
     return FORMAT_COLLAPSED;

@@ -8,6 +8,7 @@
  * and is counted. */
 #include "sampler.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -68,8 +69,12 @@ static int sampler_thread(struct target *target, const struct options *options,
         }
         ids[depth++] = id;
     }
-    const char *name = target_thread_name(target, thread, native);
-    uint32_t thread_id = store_thread(store, native, store_string(store, name));
+    int from_python;
+    const char *name = target_thread_name(target, thread, native, &from_python);
+    uint32_t thread_id = store_thread(store, native ? native : thread->thread_id,
+                                      store_string(store, name), from_python);
+    if (thread_id == INTERN_FAILED)
+        return -1;
     return store_add(store, thread_id, ids, depth);
 }
 
@@ -137,7 +142,10 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     memset(stats, 0, sizeof *stats);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
     if (options->blocking && blocking_attach(&sampler_blocking, target->pid) != 0) {
-        perror("pyconc-prof: cannot pause the target (ptrace)");
+        fprintf(stderr,
+                "pyconc-prof: --blocking cannot pause process %d with ptrace: %s; another "
+                "debugger may be attached, or run as root / grant CAP_SYS_PTRACE\n",
+                target->pid, strerror(errno));
         return -1;
     }
     uint64_t period = (uint64_t)(1e9 / options->rate_hz);
@@ -159,8 +167,12 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             break;
         }
         deadline += period;
-        if (end && now >= end)
+        if (end && deadline >= end) {
+            /* The next tick would fall at or past the end: the recording spans
+             * exactly the duration asked for. */
+            sampler_wait_until(end);
             break;
+        }
         if (now > deadline) {
             uint64_t behind = (now - deadline) / period + 1;
             stats->ticks_missed += behind;

@@ -16,12 +16,6 @@ struct store_frame_key {
     int32_t line;
 };
 
-struct store_thread_key {
-    uint64_t tid;
-    uint32_t name;
-    uint32_t pad; /* keys are compared as bytes: keep padding zero */
-};
-
 void store_init(struct store *store)
 {
     memset(store, 0, sizeof *store);
@@ -38,6 +32,8 @@ void store_free(struct store *store)
     intern_free(&store->threads);
     intern_free(&store->stacks);
     free(store->counts);
+    free(store->thread_names);
+    free(store->thread_named);
     memset(store, 0, sizeof *store);
 }
 
@@ -52,13 +48,31 @@ uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line
     return intern_put(&store->frames, &key, sizeof key);
 }
 
-uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name)
+uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from_python)
 {
-    struct store_thread_key key;
-    memset(&key, 0, sizeof key);
-    key.tid = tid;
-    key.name = name;
-    return intern_put(&store->threads, &key, sizeof key);
+    uint32_t id = intern_put(&store->threads, &tid, sizeof tid);
+    if (id == INTERN_FAILED)
+        return id;
+    if (id >= store->threads_capacity) {
+        size_t size = store->threads_capacity ? store->threads_capacity * 2 : 64;
+        while (size <= id)
+            size *= 2;
+        uint32_t *names = realloc(store->thread_names, size * sizeof *names);
+        if (!names)
+            return INTERN_FAILED;
+        store->thread_names = names;
+        unsigned char *named = realloc(store->thread_named, size);
+        if (!named)
+            return INTERN_FAILED;
+        memset(named + store->threads_capacity, 0, size - store->threads_capacity);
+        store->thread_named = named;
+        store->threads_capacity = size;
+    }
+    if (from_python || !store->thread_named[id])
+        store->thread_names[id] = name;
+    if (from_python)
+        store->thread_named[id] = 1;
+    return id;
 }
 
 int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint32_t depth)
@@ -112,10 +126,10 @@ int store_view(const struct store *store, struct profile *profile)
         frames[i].line = key.line;
     }
     for (uint32_t i = 0; i < thread_count; i++) {
-        struct store_thread_key key;
-        memcpy(&key, intern_key(&store->threads, i, NULL), sizeof key);
-        threads[i].tid = key.tid;
-        threads[i].name = intern_key(&store->strings, key.name, NULL);
+        uint64_t tid;
+        memcpy(&tid, intern_key(&store->threads, i, NULL), sizeof tid);
+        threads[i].tid = tid;
+        threads[i].name = intern_key(&store->strings, store->thread_names[i], NULL);
     }
     size_t used = 0;
     for (uint32_t i = 0; i < stack_count; i++) {

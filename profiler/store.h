@@ -10,7 +10,10 @@
 struct store {
     struct intern_table strings;
     struct intern_table frames;  /* key: struct store_frame_key */
-    struct intern_table threads; /* key: struct store_thread_key */
+    struct intern_table threads; /* key: the native tid */
+    uint32_t *thread_names;      /* per thread: the latest name seen */
+    unsigned char *thread_named; /* per thread: 1 once a Python name was seen */
+    size_t threads_capacity;
     struct intern_table stacks;  /* key: uint32 thread id, then frame ids outermost first */
     uint64_t *counts;            /* per stack id */
     size_t counts_capacity;
@@ -22,7 +25,10 @@ void store_free(struct store *store);
 
 uint32_t store_string(struct store *store, const char *text);
 uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line);
-uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name);
+/* The thread with kernel id tid.  A thread keeps one root for the whole
+ * recording, under the latest Python name it had (from_python); a kernel name
+ * is used only until a Python name is seen. */
+uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from_python);
 
 /* Counts one sample of `thread` with frames (ids, outermost first).  0 or -1. */
 int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint32_t depth);

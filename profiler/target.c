@@ -16,7 +16,8 @@
 #include "../readers/thread_ids.h"
 
 #define TARGET_CODE_CACHE_SLOTS 16384
-#define TARGET_NAME_REFRESH_NS 200000000ull
+#define TARGET_NAME_REFRESH_NS 1000000000ull
+#define TARGET_NAME_MISS_RETRY_NS 5000000ull
 
 uint64_t monotonic_ns(void)
 {
@@ -31,6 +32,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->tid_offset = -1;
     target->name_count = 0;
     target->names_refreshed_ns = 0;
+    target->names_active = 0;
     target->thread_count = 0;
     target->names = NULL;
     target->interp = target->gil = target->interp_age = 0;
@@ -306,27 +308,34 @@ static const char *target_comm_name(struct target *target, uint64_t native_tid, 
     return buf;
 }
 
-const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
-                               uint64_t native_tid)
+static void target_refresh_names(struct target *target, uint64_t now)
 {
+    target->names_refreshed_ns = now;
+    uint64_t interp = target->interp ? target->interp
+                                     : runtime_main_interpreter(&target->live.base, &target->runtime);
+    int count = interp ? thread_names_read(&target->live.base, &target->runtime, interp,
+                                           &target->names_active, target->names, TARGET_MAX_NAMES)
+                       : -1;
+    if (count >= 0)
+        target->name_count = (size_t)count;
+}
+
+const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
+                               uint64_t native_tid, int *from_python)
+{
+    uint64_t now = monotonic_ns();
+    uint64_t age = now - target->names_refreshed_ns;
+    if (target->names_refreshed_ns == 0 || age > TARGET_NAME_REFRESH_NS)
+        target_refresh_names(target, now);
     const char *name = target_lookup_name(target, thread->thread_id);
+    if (!name && now - target->names_refreshed_ns > TARGET_NAME_MISS_RETRY_NS) {
+        target_refresh_names(target, now);
+        name = target_lookup_name(target, thread->thread_id);
+    }
+    *from_python = name != NULL;
     if (name)
         return name;
-    uint64_t now = monotonic_ns();
-    if (target->names_refreshed_ns == 0 ||
-        now - target->names_refreshed_ns > TARGET_NAME_REFRESH_NS) {
-        target->names_refreshed_ns = now;
-        uint64_t interp = runtime_main_interpreter(&target->live.base, &target->runtime);
-        int count = interp ? thread_names_read(&target->live.base, &target->runtime, interp,
-                                               target->names, TARGET_MAX_NAMES)
-                           : -1;
-        if (count >= 0)
-            target->name_count = (size_t)count;
-        name = target_lookup_name(target, thread->thread_id);
-        if (name)
-            return name;
-    }
-    /* Not (yet) in threading._active: the kernel's name, kept per thread. */
+    /* Not (yet) in threading._active: the kernel's name. */
     static char comm[64];
     if (native_tid != 0 && (uint64_t)target->pid == native_tid)
         return "MainThread";

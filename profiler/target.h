@@ -40,6 +40,7 @@ struct target {
     struct thread_name *names;
     size_t name_count;
     uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */
+    uint64_t names_active;       /* cached address of threading._active */
     uint64_t interp;      /* main interpreter, cached; 0 until found */
     uint64_t gil;         /* its GIL struct, cached with it */
     uint64_t interp_age;  /* reads since interp was looked up */
@@ -76,9 +77,12 @@ struct code_info *target_code(struct target *target, uint32_t index);
 /* Native tid of a thread read by target_read_threads (0 when unknown). */
 uint64_t target_native_tid(struct target *target, const struct thread_state_info *thread);
 
-/* Python name of a thread (refreshing the name table at most every 200 ms). */
+/* Name of a thread: its Python name (*from_python = 1) or, for a thread the
+ * threading module does not know (yet), the kernel's name.  The name table is
+ * read again every second (renames) and, at most every 5 ms, when a thread
+ * is not in it. */
 const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
-                               uint64_t native_tid);
+                               uint64_t native_tid, int *from_python);
 
 /* 1 when the interpreter is initialised enough to sample (wrap mode waits for this). */
 int target_ready(struct target *target);

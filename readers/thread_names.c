@@ -35,23 +35,34 @@ static int thread_names_visit(void *ctx, uint64_t key, uint64_t value)
     return 0;
 }
 
-int thread_names_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                      struct thread_name *out, size_t max)
+static uint64_t thread_names_find_active(struct remote *mem, const struct layout *l,
+                                         uint64_t interp)
 {
-    const struct layout *l = &runtime->layout;
     uint64_t modules = 0;
-    if (remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0)
-        return -1;
-    if (modules == 0)
+    if (remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 || modules == 0)
         return 0;
     uint64_t threading = dict_get_str(mem, l, modules, "threading");
     if (threading == 0)
         return 0;
-    uint64_t active = dict_get_str(mem, l, module_dict(mem, l, threading), "_active");
-    if (active == 0)
-        return 0;
+    return dict_get_str(mem, l, module_dict(mem, l, threading), "_active");
+}
+
+int thread_names_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
+                      uint64_t *active, struct thread_name *out, size_t max)
+{
+    const struct layout *l = &runtime->layout;
     struct thread_names_walk walk = {mem, l, out, max, 0};
-    if (dict_each(mem, l, active, thread_names_visit, &walk) != 0)
+    /* threading._active is assigned once per process: the cached dict stays right. */
+    if (*active != 0 && dict_each(mem, l, *active, thread_names_visit, &walk) == 0 &&
+        walk.count > 0)
+        return (int)walk.count;
+    walk.count = 0;
+    *active = thread_names_find_active(mem, l, interp);
+    if (*active == 0)
+        return 0;
+    if (dict_each(mem, l, *active, thread_names_visit, &walk) != 0) {
+        *active = 0;
         return -1;
+    }
     return (int)walk.count;
 }

@@ -15,8 +15,10 @@ struct thread_name {
 };
 
 /* Reads the names of the threads the threading module knows (up to max).
- * Returns the count (0 when threading is not imported), or -1 on a bad read. */
+ * *active caches the address of threading._active between calls (0: look it
+ * up through sys.modules, which costs hundreds of reads).  Returns the count
+ * (0 when threading is not imported), or -1 on a bad read. */
 int thread_names_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                      struct thread_name *out, size_t max);
+                      uint64_t *active, struct thread_name *out, size_t max);
 
 #endif

@@ -9,7 +9,8 @@ The story the flamegraph should tell, one thread per part:
   ephemeral port, nothing leaves the machine) and a few client coroutines
   sending it requests.  Each request costs a little CPU (handle_request ->
   compute_digest) and an awaited backend call (query_backend ->
-  asyncio.sleep); the rest of the time the loop idles in its selector.
+  asyncio.sleep).  A coroutine that is suspended is on no thread's stack, so
+  the wait itself shows as the loop idling in its selector (select).
 - a ThreadPoolExecutor of four workers, each renamed after its job:
   checksummer  mostly on CPU: compute_checksum (FNV-1a in pure Python) and
                count_primes, with a short rest_between_batches sleep;
