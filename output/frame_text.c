@@ -104,7 +104,7 @@ size_t frame_text_format(char *buf, size_t cap, const struct profile_frame *fram
     if (*file) {
         frame_text_put_raw(&sink, " (");
         frame_text_put_clean(&sink, file);
-        if (frame->line > 0) {
+        if (frame->line >= 0) {
             char number[16];
             snprintf(number, sizeof number, ":%d", frame->line);
             frame_text_put_raw(&sink, number);

@@ -3,8 +3,8 @@
  * One rendering shared by the folded (collapsed) output, the SVG flamegraph
  * and any later text-based writer, so the same frame always reads the same:
  *
- *     QUALNAME (FILE:LINE)   a frame with a known line
- *     QUALNAME (FILE)        line 0 (unknown)
+ *     QUALNAME (FILE:LINE)   a frame (line 0 is real: a module's prologue)
+ *     QUALNAME (FILE)        negative line (unknown)
  *     QUALNAME               empty file: markers such as "[truncated]"
  *     thread:NAME:TID        the thread root of a stack
  *

@@ -65,7 +65,7 @@ static const struct profile_frame sample_frames[] = {
     {"main", "app.py", 10},                          /* 0 */
     {"Worker.run", "worker.py", 42},                 /* 1 */
     {"compute;fast", "calc.py", 7},                  /* 2: ';' in the name */
-    {"helper", "calc.py", 0},                        /* 3: line unknown */
+    {"helper", "calc.py", 0},                        /* 3: line 0 (a module prologue) */
     {"[truncated]", "", 0},                          /* 4: marker, no file */
     {"recurse", "deep.py", 3},                       /* 5: the deep stack */
     {"main", "app.py", 10},                          /* 6: prints like 0 */
@@ -137,7 +137,7 @@ static void test_frame_text_forms(void)
     frame_text_format(buf, sizeof buf, &sample_frames[1]);
     check(strcmp(buf, "Worker.run (worker.py:42)") == 0, "frame with line prints FILE:LINE");
     frame_text_format(buf, sizeof buf, &sample_frames[3]);
-    check(strcmp(buf, "helper (calc.py)") == 0, "frame with line 0 prints FILE only");
+    check(strcmp(buf, "helper (calc.py:0)") == 0, "frame with line 0 prints FILE:0");
     frame_text_format(buf, sizeof buf, &sample_frames[4]);
     check(strcmp(buf, "[truncated]") == 0, "frame without file prints the name only");
     frame_text_format(buf, sizeof buf, &sample_frames[7]);
@@ -183,7 +183,7 @@ static char *expected_collapsed(void)
         "thread:MainThread:1001;x??y (x.py:1) 1\n"
         "thread:работник-1:1002;Worker.run (worker.py:42);compute,fast (calc.py:7) 1\n"
         "thread:работник-1:1002;Worker.run (worker.py:42);compute,fast (calc.py:7);"
-        "helper (calc.py) 10\n"
+        "helper (calc.py:0) 10\n"
         "thread:работник-1:1002;[truncated] 1\n"
         "thread:работник-1:1002";
     static const char *const deep_frame = ";recurse (deep.py:3)";
