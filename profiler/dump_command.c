@@ -108,8 +108,6 @@ static int dump_snapshot(struct target *target, struct dump_storage *s)
 
 int dump_run(struct target *target, int json, FILE *out)
 {
-    char command[1024];
-    proc_command_line(target->pid, command, sizeof command);
     struct dump_storage s;
     memset(&s, 0, sizeof s);
     int ok = -1;
@@ -126,7 +124,7 @@ int dump_run(struct target *target, int json, FILE *out)
     }
     s.dump.pid = target->pid;
     s.dump.python_version = target->runtime.version;
-    s.dump.command = command[0] ? command : NULL;
+    s.dump.command = target->command[0] ? target->command : NULL;
     int rc = json ? dump_json_write(out, &s.dump) : dump_text_write(out, &s.dump);
     dump_storage_free(&s);
     return rc;

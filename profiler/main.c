@@ -19,7 +19,6 @@
 #include "../output/profile.h"
 #include "dump_command.h"
 #include "options.h"
-#include "proc_info.h"
 #include "sampler.h"
 #include "spawn.h"
 #include "store.h"
@@ -116,10 +115,7 @@ static int main_write_output(FILE *out, const struct options *options, struct ta
         fprintf(stderr, "pyconc-prof: out of memory while writing the output\n");
         return -1;
     }
-    static char command[1024];
-    if (command[0] == '\0')
-        proc_command_line(target->pid, command, sizeof command);
-    profile.command = command[0] ? command : NULL;
+    profile.command = target->command[0] ? target->command : NULL;
     profile.python_version = target->runtime.version[0] ? target->runtime.version : NULL;
     profile.pid = target->pid;
     profile.duration_s = stats->elapsed_s;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../readers/thread_ids.h"
+#include "proc_info.h"
 
 #define TARGET_CODE_CACHE_SLOTS 16384
 #define TARGET_NAME_REFRESH_NS 1000000000ull
@@ -57,6 +58,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
         snprintf(err, err_len, "out of memory");
         return RUNTIME_UNREADABLE;
     }
+    proc_command_line(pid, target->command, sizeof target->command);
     return runtime_find(pid, &target->live.base, &target->runtime, err, err_len);
 }
 

@@ -32,6 +32,7 @@ struct code_guess {
 
 struct target {
     int pid;
+    char command[1024]; /* its command line, read at attach (it is gone once it exits) */
     struct remote_live live;
     struct python_runtime runtime;
     struct code_cache codes;
