@@ -8,6 +8,7 @@ CFLAGS ?= -O2 -g
 WARNINGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
 LDLIBS := -lelf -lz -lm
 BUILD ?= build
+BIN ?= pyconc-prof
 
 SOURCES := $(wildcard profiler/*.c readers/*.c output/*.c)
 OBJECTS := $(patsubst %.c,$(BUILD)/%.o,$(SOURCES))
@@ -16,9 +17,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*
 
 .PHONY: all test unit-test e2e-test asan-test demo install deps pythons format lint clean
 
-all: pyconc-prof
+all: $(BIN)
 
-pyconc-prof: $(OBJECTS)
+$(BIN): $(OBJECTS)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)
@@ -50,12 +52,11 @@ test: deps pythons
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
 # ASAN_PYTHONS narrows the interpreters (one per layout family by default).
 ASAN_PYTHONS ?= py3.9-pyenv,py3.12-pyenv,py3.15-sid
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan-test: deps pythons
-	$(MAKE) clean-build
-	$(MAKE) all unit-test BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) all unit-test BUILD=build-asan BIN=build-asan/pyconc-prof CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PYCONC_PROF=build-asan/pyconc-prof \
 	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q tests $(PYTEST_ARGS)
-	$(MAKE) clean-build
 
 demo: deps all
 	scripts/demo
