@@ -75,7 +75,9 @@ static int sampler_thread(struct target *target, const struct options *options,
                                       store_string(store, name), from_python);
     if (thread_id == INTERN_FAILED)
         return -1;
-    return store_add(store, thread_id, ids, depth);
+    struct store_sample_info info = {monotonic_ns() - stats->start_ns, STATE_UNKNOWN,
+                                     thread->tstate == target->gil_holder, STORE_NO_TASK};
+    return store_add(store, thread_id, &info, ids, depth);
 }
 
 int sampler_tick(struct target *target, const struct options *options, struct store *store,
@@ -152,6 +154,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     if (period == 0)
         period = 1;
     uint64_t start = monotonic_ns();
+    stats->start_ns = start;
     uint64_t end = options->duration_s > 0 ? start + (uint64_t)(options->duration_s * 1e9) : 0;
     uint64_t next_progress = start + 500000000ull;
     int show_progress = !options->quiet && isatty(STDERR_FILENO);

@@ -14,6 +14,7 @@ struct sampler_stats {
     uint64_t ticks_missed; /* deadlines passed while a sample overran */
     uint64_t torn;         /* thread stacks dropped as torn reads */
     uint64_t truncated;    /* stacks cut at the depth cap */
+    uint64_t start_ns;     /* monotonic time of the first tick */
     uint64_t busy_ns;      /* time spent inside ticks (the cost of sampling) */
     double elapsed_s;
     int target_exited;

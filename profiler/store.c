@@ -34,6 +34,7 @@ void store_free(struct store *store)
     free(store->counts);
     free(store->thread_names);
     free(store->thread_named);
+    free(store->timeline);
     memset(store, 0, sizeof *store);
 }
 
@@ -75,14 +76,34 @@ uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from
     return id;
 }
 
-int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint32_t depth)
+/* A stack's key: thread, state and GIL flag, task, then the frame ids. */
+#define STORE_KEY_HEAD 3
+
+static int store_timeline_push(struct store *store, uint64_t time_ns, uint32_t stack)
 {
-    uint32_t key[FRAMES_MAX_DEPTH + 2];
+    if (store->timeline_count == store->timeline_capacity) {
+        size_t size = store->timeline_capacity ? store->timeline_capacity * 2 : 4096;
+        struct profile_sample *bigger = realloc(store->timeline, size * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        store->timeline = bigger;
+        store->timeline_capacity = size;
+    }
+    store->timeline[store->timeline_count++] = (struct profile_sample){time_ns, stack};
+    return 0;
+}
+
+int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
+              const uint32_t *frames, uint32_t depth)
+{
+    uint32_t key[FRAMES_MAX_DEPTH + 1 + STORE_KEY_HEAD];
     if (depth > FRAMES_MAX_DEPTH + 1)
         return -1;
     key[0] = thread;
-    memcpy(key + 1, frames, depth * sizeof *frames);
-    uint32_t id = intern_put(&store->stacks, key, (depth + 1) * sizeof *key);
+    key[1] = (uint32_t)info->state | (info->holds_gil ? 0x100u : 0u);
+    key[2] = info->task;
+    memcpy(key + STORE_KEY_HEAD, frames, depth * sizeof *frames);
+    uint32_t id = intern_put(&store->stacks, key, (depth + STORE_KEY_HEAD) * sizeof *key);
     if (id == INTERN_FAILED)
         return -1;
     if (id >= store->counts_capacity) {
@@ -99,6 +120,8 @@ int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint
     }
     store->counts[id]++;
     store->samples++;
+    if (store->keep_timeline && store_timeline_push(store, info->time_ns, id) != 0)
+        return -1;
     return 0;
 }
 
@@ -138,8 +161,13 @@ int store_view(const struct store *store, struct profile *profile)
         size_t words = len / sizeof(uint32_t);
         memcpy(ids + used, key, len); /* arena keys may be unaligned */
         stacks[i].thread = ids[used];
-        stacks[i].depth = (uint32_t)(words - 1);
-        stacks[i].frames = ids + used + 1;
+        stacks[i].state = (int)(ids[used + 1] & 0xff);
+        stacks[i].holds_gil = (ids[used + 1] & 0x100u) != 0;
+        stacks[i].task = ids[used + 2] == STORE_NO_TASK
+                             ? NULL
+                             : intern_key(&store->strings, ids[used + 2], NULL);
+        stacks[i].depth = (uint32_t)(words - STORE_KEY_HEAD);
+        stacks[i].frames = ids + used + STORE_KEY_HEAD;
         stacks[i].count = i < store->counts_capacity ? store->counts[i] : 0;
         used += words;
     }
@@ -150,6 +178,8 @@ int store_view(const struct store *store, struct profile *profile)
     profile->stacks = stacks;
     profile->stack_count = stack_count;
     profile->samples = store->samples;
+    profile->timeline = store->timeline;
+    profile->timeline_count = store->timeline_count;
     profile->storage = ids;
     return 0;
 }

@@ -18,7 +18,21 @@ struct store {
     uint64_t *counts;            /* per stack id */
     size_t counts_capacity;
     uint64_t samples;
+    /* Every sample in time order, kept only when keep_timeline is set (the
+     * Chrome trace and speedscope writers need it). */
+    int keep_timeline;
+    struct profile_sample *timeline;
+    size_t timeline_count, timeline_capacity;
 };
+
+/* What a sample is besides its thread and frames. */
+struct store_sample_info {
+    uint64_t time_ns; /* since the start of the recording */
+    int state;        /* enum sample_state */
+    int holds_gil;
+    uint32_t task;    /* string id of the innermost task's name, or STORE_NO_TASK */
+};
+#define STORE_NO_TASK UINT32_MAX
 
 void store_init(struct store *store);
 void store_free(struct store *store);
@@ -31,7 +45,8 @@ uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line
 uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from_python);
 
 /* Counts one sample of `thread` with frames (ids, outermost first).  0 or -1. */
-int store_add(struct store *store, uint32_t thread, const uint32_t *frames, uint32_t depth);
+int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
+              const uint32_t *frames, uint32_t depth);
 
 /* A read-only view for the writers; valid while the store lives and is not
  * added to.  Free with store_view_free. */

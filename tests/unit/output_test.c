@@ -89,18 +89,18 @@ static const uint32_t stack_invalid[] = {8};
 static uint32_t stack_deep[DEEP_DEPTH];
 
 static const struct profile_stack sample_stacks[] = {
-    {0, 1, stack_main, 5},
-    {0, 2, stack_main_worker, 3},
-    {0, 2, stack_main_worker_dup, 2}, /* merges with the one above */
-    {1, 3, stack_helper, 4},
-    {1, 2, stack_compute, 1},
-    {1, 3, stack_helper, 6}, /* the same stack again: merges */
-    {1, 1, stack_truncated, 1},
-    {0, 1, stack_bad, 1},
-    {0, 1, stack_invalid, 1},
-    {1, DEEP_DEPTH, stack_deep, 2},
-    {0, 0, NULL, 1},       /* thread only, no Python frame */
-    {0, 1, stack_main, 0}, /* no samples: left out */
+    {0, 1, stack_main, 5, 0, 0, NULL},
+    {0, 2, stack_main_worker, 3, 0, 0, NULL},
+    {0, 2, stack_main_worker_dup, 2, 0, 0, NULL}, /* merges with the one above */
+    {1, 3, stack_helper, 4, 0, 0, NULL},
+    {1, 2, stack_compute, 1, 0, 0, NULL},
+    {1, 3, stack_helper, 6, 0, 0, NULL}, /* the same stack again: merges */
+    {1, 1, stack_truncated, 1, 0, 0, NULL},
+    {0, 1, stack_bad, 1, 0, 0, NULL},
+    {0, 1, stack_invalid, 1, 0, 0, NULL},
+    {1, DEEP_DEPTH, stack_deep, 2, 0, 0, NULL},
+    {0, 0, NULL, 1, 0, 0, NULL},/* thread only, no Python frame */
+    {0, 1, stack_main, 0, 0, 0, NULL}, /* no samples: left out */
 };
 
 #define SAMPLE_TOTAL 27
@@ -265,7 +265,8 @@ static void test_svg_elides_tiny_frames(void)
     static const struct profile_thread threads[] = {{1, "T"}};
     static const uint32_t busy[] = {0};
     static const uint32_t rare[] = {1};
-    static const struct profile_stack stacks[] = {{0, 1, busy, 2000}, {0, 1, rare, 1}};
+    static const struct profile_stack stacks[] = {{0, 1, busy, 2000, 0, 0, NULL},
+                                                  {0, 1, rare, 1, 0, 0, NULL}};
     struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
                               .thread_count = 1, .stacks = stacks, .stack_count = 2};
     char *svg = render(svg_write, &profile);
@@ -313,7 +314,7 @@ static void test_write_errors_are_reported(void)
 static void test_bad_index_rejected(void)
 {
     static const uint32_t frames[] = {99};
-    static const struct profile_stack stacks[] = {{0, 1, frames, 1}};
+    static const struct profile_stack stacks[] = {{0, 1, frames, 1, 0, 0, NULL}};
     struct profile profile = sample_profile();
     char *text = NULL;
     size_t size = 0;
