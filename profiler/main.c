@@ -17,8 +17,13 @@
 #include <unistd.h>
 
 #include "../output/profile.h"
+#include "diff_command.h"
 #include "dump_command.h"
 #include "options.h"
+#include "pcp_read.h"
+#include "pcp_stream.h"
+#include "render.h"
+#include "version.h"
 #include "sampler.h"
 #include "spawn.h"
 #include "store.h"
@@ -106,30 +111,32 @@ static FILE *main_open_output(const struct options *options)
     return out;
 }
 
-static int main_write_output(FILE *out, const struct options *options, struct target *target,
-                             const struct store *store, const struct sampler_stats *stats)
+static const char *main_output_name(const struct options *options)
 {
-    struct profile profile;
-    memset(&profile, 0, sizeof profile);
-    if (store_view(store, &profile) != 0) {
-        fprintf(stderr, "pyconc-prof: out of memory while writing the output\n");
-        return -1;
-    }
-    profile.command = target->command[0] ? target->command : NULL;
-    profile.python_version = target->runtime.version[0] ? target->runtime.version : NULL;
-    profile.pid = target->pid;
-    profile.duration_s = stats->elapsed_s;
-    profile.rate_hz = options->rate_hz;
-    profile.mode = options->mode == MODE_CPU ? "cpu" : "wall";
-    int rc = options_format(options) == FORMAT_SVG ? svg_write(out, &profile)
-                                                    : collapsed_write(out, &profile);
-    if (rc == 0 && fflush(out) != 0)
-        rc = -1;
-    if (rc != 0)
-        fprintf(stderr, "pyconc-prof: cannot write %s: %s\n",
-                options->output ? options->output : "standard output", strerror(errno));
-    store_view_free(&profile);
-    return rc;
+    return options->output ? options->output : "standard output";
+}
+
+static const char *main_mode_name(const struct options *options)
+{
+    return options->mode == MODE_CPU ? "cpu" : "wall";
+}
+
+static uint64_t main_unix_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+static void main_write_failed(const struct options *options)
+{
+    fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", main_output_name(options),
+            strerror(errno));
+}
+
+static int main_stream_tick(void *ctx, struct store *store, uint64_t now_ns)
+{
+    return pcp_stream_update(ctx, store, now_ns);
 }
 
 static void main_summary(const struct store *store, const struct sampler_stats *stats)
@@ -159,10 +166,99 @@ static void main_stats(const struct target *target, const struct sampler_stats *
             (unsigned long long)target->codes.hits, (unsigned long long)target->codes.misses);
 }
 
+/* The files a recording writes: every -o, or standard output. */
+struct main_outputs {
+    int count;
+    const char *name[OPTIONS_MAX_OUTPUTS];
+    FILE *file[OPTIONS_MAX_OUTPUTS];
+    enum output_format format[OPTIONS_MAX_OUTPUTS];
+};
+
+/* Opens every output before anything else happens: an unwritable path fails
+ * before the target is touched.  0, or -1 (message printed, all closed). */
+static int main_open_outputs(const struct options *options, struct main_outputs *outs)
+{
+    outs->count = options->output_count ? options->output_count : 1;
+    for (int i = 0; i < outs->count; i++) {
+        outs->format[i] = options_output_format(options, i);
+        outs->name[i] = options->output_count ? options->outputs[i] : "standard output";
+        outs->file[i] = stdout;
+        if (!options->output_count)
+            continue;
+        outs->file[i] = fopen(options->outputs[i], "we");
+        if (!outs->file[i]) {
+            fprintf(stderr, "pyconc-prof: cannot write %s: %s; choose a writable path for -o\n",
+                    options->outputs[i], strerror(errno));
+            for (int j = 0; j < i; j++)
+                fclose(outs->file[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int main_close_outputs(struct main_outputs *outs)
+{
+    int rc = 0;
+    for (int i = 0; i < outs->count; i++)
+        if (outs->file[i] != stdout && fclose(outs->file[i]) != 0) {
+            fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[i], strerror(errno));
+            rc = -1;
+        }
+    return rc;
+}
+
+/* Samples into store (streaming to the .pcp output if there is one) and
+ * writes every output.  0, 1 (an output failed), or -1 (sampling could not start). */
+static int main_sample_and_write(struct target *target, const struct options *options,
+                                 struct main_outputs *outs, struct store *store,
+                                 struct sampler_stats *stats)
+{
+    int raw = -1, result = 0;
+    for (int i = 0; i < outs->count; i++) {
+        if (outs->format[i] == FORMAT_RAW)
+            raw = i;
+        else if (render_needs_timeline(outs->format[i]))
+            store->keep_timeline = 1;
+    }
+    static struct pcp_stream stream;
+    struct sampler_hook hook = {main_stream_tick, &stream};
+    if (raw >= 0) {
+        struct pcp_header header = {target->command,  target->pid,
+                                    target->runtime.version, options->rate_hz,
+                                    main_mode_name(options), main_unix_ns(),
+                                    "pyconc-prof " PYCONC_VERSION};
+        if (pcp_stream_open(&stream, outs->file[raw], &header, store, store->keep_timeline) != 0) {
+            fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[raw],
+                    strerror(errno));
+            return 1;
+        }
+    }
+    if (sampler_run(target, options, store, stats, raw >= 0 ? &hook : NULL) != 0)
+        return -1;
+    uint64_t duration_ns = (uint64_t)(stats->elapsed_s * 1e9);
+    if (raw >= 0) {
+        struct pcp_totals totals = {duration_ns, stats->ticks, stats->ticks_missed, stats->torn,
+                                    stats->truncated};
+        if (pcp_stream_close(&stream, store, &totals) != 0 || stats->output_failed) {
+            fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[raw],
+                    strerror(errno));
+            result = 1;
+        }
+    }
+    struct render_meta meta = {target->command, target->runtime.version, target->pid,
+                               duration_ns,     options->rate_hz,        main_mode_name(options)};
+    for (int i = 0; i < outs->count; i++)
+        if (i != raw && render_profile(outs->file[i], outs->name[i], outs->format[i], store,
+                                       &meta) != 0)
+            result = 1;
+    return result;
+}
+
 static int main_record(const struct options *options)
 {
-    FILE *out = main_open_output(options);
-    if (!out)
+    struct main_outputs outs;
+    if (main_open_outputs(options, &outs) != 0)
         return EXIT_USAGE;
     static struct target target;
     char err[1024] = "";
@@ -170,30 +266,31 @@ static int main_record(const struct options *options)
     int status;
     if (options->argv) {
         child = spawn_command(options->argv);
-        if (child < 0)
-            return options->output ? (fclose(out), 127) : 127;
+        if (child < 0) {
+            main_close_outputs(&outs);
+            return 127;
+        }
         status = main_wait_for_python(&target, child, err, sizeof err);
     } else {
         status = target_open(&target, options->pid, err, sizeof err);
     }
     int exit_code = 0;
-    struct store store;
+    static struct store store;
     store_init(&store);
     struct sampler_stats stats;
     memset(&stats, 0, sizeof stats);
-    if (status == RUNTIME_OK && sampler_run(&target, options, &store, &stats) != 0) {
-        status = RUNTIME_PERMISSION; /* --blocking could not pause it; message printed */
-        err[0] = '\0';
-    }
     if (status == RUNTIME_OK) {
-        if (main_write_output(out, options, &target, &store, &stats) != 0)
-            exit_code = EXIT_USAGE;
-        main_summary(&store, &stats);
-        if (options->stats)
-            main_stats(&target, &stats);
+        int written = main_sample_and_write(&target, options, &outs, &store, &stats);
+        if (written < 0) {
+            exit_code = EXIT_ATTACH; /* --blocking could not pause it; message printed */
+        } else {
+            exit_code = written ? EXIT_USAGE : 0;
+            main_summary(&store, &stats);
+            if (options->stats)
+                main_stats(&target, &stats);
+        }
     } else {
-        if (err[0])
-            fprintf(stderr, "pyconc-prof: %s\n", err);
+        fprintf(stderr, "pyconc-prof: %s\n", err);
         exit_code = EXIT_ATTACH;
     }
     if (child > 0) {
@@ -203,7 +300,7 @@ static int main_record(const struct options *options)
         if (exit_code == 0)
             exit_code = child_status;
     }
-    if (out != stdout && fclose(out) != 0 && exit_code == 0)
+    if (main_close_outputs(&outs) != 0 && exit_code == 0)
         exit_code = EXIT_USAGE;
     store_free(&store);
     target_close(&target);
@@ -234,6 +331,42 @@ static int main_dump(const struct options *options)
     return rc == 0 ? 0 : EXIT_ATTACH;
 }
 
+static int main_report(const struct options *options)
+{
+    static struct store store;
+    store_init(&store);
+    enum output_format format = options_format(options);
+    store.keep_timeline = render_needs_timeline(format);
+    struct pcp_meta meta;
+    struct pcp_filter filter = {options->filter_thread, options->filter_task,
+                                options->filter_states, (uint64_t)(options->since_s * 1e9),
+                                (uint64_t)(options->until_s * 1e9)};
+    char err[1024] = "";
+    enum pcp_read_result read = pcp_read(options->input, &store, &meta, &filter, err, sizeof err);
+    if (read == PCP_READ_ERROR) {
+        fprintf(stderr, "pyconc-prof: %s\n", err);
+        store_free(&store);
+        return EXIT_ATTACH;
+    }
+    if (read == PCP_READ_TRUNCATED)
+        fprintf(stderr, "pyconc-prof: warning: %s\n", err);
+    FILE *out = main_open_output(options);
+    if (!out) {
+        store_free(&store);
+        return EXIT_USAGE;
+    }
+    struct render_meta render = {meta.command, meta.python_version, meta.pid,
+                                 meta.totals.duration_ns, meta.rate_hz,
+                                 meta.mode[0] ? meta.mode : "wall"};
+    int rc = render_profile(out, main_output_name(options), format, &store, &render);
+    if (out != stdout && fclose(out) != 0 && rc == 0) {
+        main_write_failed(options);
+        rc = -1;
+    }
+    store_free(&store);
+    return rc == 0 ? 0 : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     struct options options;
@@ -243,5 +376,14 @@ int main(int argc, char **argv)
     if (parsed == 2)
         return 0;
     main_install_signals();
-    return options.command == COMMAND_DUMP ? main_dump(&options) : main_record(&options);
+    switch (options.command) {
+    case COMMAND_DUMP:
+        return main_dump(&options);
+    case COMMAND_REPORT:
+        return main_report(&options);
+    case COMMAND_DIFF:
+        return diff_command(&options);
+    default:
+        return main_record(&options);
+    }
 }

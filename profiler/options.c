@@ -16,12 +16,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../output/profile.h"
 #include "version.h"
 
 static const char usage_text[] =
     "usage: pyconc-prof [record] [options] --pid PID\n"
     "       pyconc-prof [record] [options] -- CMD [ARGS...]\n"
-    "       pyconc-prof dump --pid PID [--json]\n"
+    "       pyconc-prof dump --pid PID [--json] [-o FILE]\n"
+    "       pyconc-prof report FILE.pcp [-f FMT] [-o OUT] [filters]\n"
+    "       pyconc-prof diff BEFORE.pcp AFTER.pcp [-o diff.svg] [--json]\n"
+    "                        [--fail-if-regressed PCT]\n"
+    "       pyconc-prof diff --before A.pcp B.pcp ... --after C.pcp D.pcp ...\n"
     "\n"
     "Sample the Python stacks of every thread of a running CPython 3.8-3.15 process\n"
     "(--pid) or of a command it starts (--), from outside the process.\n"
@@ -31,8 +36,9 @@ static const char usage_text[] =
     "  -r, --rate HZ          samples per second (default 100, up to 100000)\n"
     "  -d, --duration SEC     stop after SEC seconds (default: until Ctrl-C or exit)\n"
     "  -o, --output FILE      write here (default: standard output)\n"
-    "  -f, --format FMT       collapsed | svg (default: from -o's extension:\n"
-    "                         .svg -> svg, anything else -> collapsed)\n"
+    "  -f, --format FMT       collapsed | svg | speedscope | pprof | chrome | raw\n"
+    "                         (default: from -o's extension: .svg, .speedscope.json,\n"
+    "                         .pb.gz, .trace.json, .pcp; anything else: collapsed)\n"
     "      --mode MODE        wall: every thread every tick (default)\n"
     "                         cpu: only threads the kernel shows running\n"
     "      --blocking         pause the target's threads during each sample\n"
@@ -40,13 +46,25 @@ static const char usage_text[] =
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
+    "report options (any output format from a raw .pcp profile):\n"
+    "  -f, -o                 as for record\n"
+    "      --thread NAME|TID  only this thread      --task NAME   only this task\n"
+    "      --state S[,S]      only these states (running, gil-wait, lock-wait,\n"
+    "                         io-wait, sleeping, idle, awaiting, unknown)\n"
+    "      --since SEC, --until SEC   only samples in this part of the recording\n"
+    "diff options:\n"
+    "  -o FILE.svg            also write a differential flamegraph\n"
+    "      --json             the comparison as JSON instead of a table\n"
+    "      --fail-if-regressed PCT   exit 3 when a function's share grew by more\n"
+    "                         than PCT points beyond noise\n"
     "dump options:\n"
     "  -p, --pid PID          the process to snapshot\n"
     "      --json             machine-readable output\n"
     "  -h, --help             this text;  -V, --version  the version\n"
     "\n"
     "exit codes: 0 ok, 1 usage error, 2 cannot attach (no such process, permission,\n"
-    "not Python, unsupported version); wrapping a command exits with its status.\n";
+    "not Python, unsupported version) or cannot read a profile, 3 diff found a\n"
+    "regression; wrapping a command exits with its status.\n";
 
 __attribute__((format(printf, 1, 2))) static int options_fail(const char *fmt, ...)
 {
@@ -110,10 +128,49 @@ int options_parse(int argc, char **argv, struct options *o)
     } else if (i < argc && strcmp(argv[i], "dump") == 0) {
         o->command = COMMAND_DUMP;
         i++;
+    } else if (i < argc && strcmp(argv[i], "report") == 0) {
+        o->command = COMMAND_REPORT;
+        i++;
+    } else if (i < argc && strcmp(argv[i], "diff") == 0) {
+        o->command = COMMAND_DIFF;
+        i++;
     }
+    o->fail_if_regressed = -1;
     for (; i < argc; i++) {
         const char *arg = argv[i];
         size_t len;
+        if (arg[0] != '-' && (o->command == COMMAND_REPORT || o->command == COMMAND_DIFF)) {
+            /* Positional files: report FILE, diff BEFORE AFTER. */
+            if (o->command == COMMAND_REPORT && !o->input) {
+                o->input = arg;
+            } else if (o->command == COMMAND_DIFF && o->before_count == 0) {
+                o->before = argv + i;
+                o->before_count = 1;
+            } else if (o->command == COMMAND_DIFF && o->after_count == 0) {
+                o->after = argv + i;
+                o->after_count = 1;
+            } else {
+                return options_fail("unexpected argument '%s'", arg);
+            }
+            continue;
+        }
+        if (o->command == COMMAND_DIFF &&
+            (strcmp(arg, "--before") == 0 || strcmp(arg, "--after") == 0)) {
+            int n = 0;
+            while (i + 1 + n < argc && argv[i + 1 + n][0] != '-')
+                n++;
+            if (n == 0)
+                return options_fail("%s needs at least one .pcp file", arg);
+            if (arg[2] == 'b') {
+                o->before = argv + i + 1;
+                o->before_count = n;
+            } else {
+                o->after = argv + i + 1;
+                o->after_count = n;
+            }
+            i += n;
+            continue;
+        }
         if (strcmp(arg, "--") == 0) {
             if (i + 1 >= argc)
                 return options_fail("%s: no command after --", "--");
@@ -152,17 +209,46 @@ int options_parse(int argc, char **argv, struct options *o)
             if (parse_number(value, 0.001, 1e9, &o->duration_s) != 0)
                 return options_fail("invalid duration '%s': give seconds > 0", value ? value : "");
         } else if (option_is(arg, "-o", "--output", &len)) {
-            o->output = option_value(argc, argv, &i, arg, len);
-            if (!o->output || !*o->output)
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (!value || !*value)
                 return options_fail("%s needs a file name", "--output");
+            if (o->output_count == OPTIONS_MAX_OUTPUTS)
+                return options_fail("at most %d outputs", OPTIONS_MAX_OUTPUTS);
+            o->outputs[o->output_count++] = value;
+            o->output = o->outputs[0];
         } else if (option_is(arg, "-f", "--format", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
-            if (value && strcmp(value, "collapsed") == 0)
-                o->format = FORMAT_COLLAPSED;
-            else if (value && strcmp(value, "svg") == 0)
-                o->format = FORMAT_SVG;
-            else
-                return options_fail("unknown format '%s': use collapsed or svg",
+            o->format = options_format_named(value);
+            if (o->format == FORMAT_DEFAULT)
+                return options_fail("unknown format '%s': use collapsed, svg, speedscope, "
+                                    "pprof, chrome or raw",
+                                    value ? value : "");
+        } else if (option_is(arg, NULL, "--thread", &len)) {
+            o->filter_thread = option_value(argc, argv, &i, arg, len);
+            if (!o->filter_thread)
+                return options_fail("%s", "--thread needs a name or tid");
+        } else if (option_is(arg, NULL, "--task", &len)) {
+            o->filter_task = option_value(argc, argv, &i, arg, len);
+            if (!o->filter_task)
+                return options_fail("%s", "--task needs a name");
+        } else if (option_is(arg, NULL, "--state", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (options_parse_states(value, &o->filter_states) != 0)
+                return options_fail("unknown state in '%s': use running, gil-wait, lock-wait, "
+                                    "io-wait, sleeping, idle, awaiting or unknown",
+                                    value ? value : "");
+        } else if (option_is(arg, NULL, "--since", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0, 1e9, &o->since_s) != 0)
+                return options_fail("invalid --since '%s': give seconds", value ? value : "");
+        } else if (option_is(arg, NULL, "--until", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0, 1e9, &o->until_s) != 0)
+                return options_fail("invalid --until '%s': give seconds", value ? value : "");
+        } else if (option_is(arg, NULL, "--fail-if-regressed", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0, 100, &o->fail_if_regressed) != 0)
+                return options_fail("invalid --fail-if-regressed '%s': give percentage points",
                                     value ? value : "");
         } else if (option_is(arg, NULL, "--mode", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
@@ -176,6 +262,35 @@ int options_parse(int argc, char **argv, struct options *o)
             return options_fail("unknown option '%s'", arg);
         }
     }
+    if (o->command == COMMAND_REPORT) {
+        if (!o->input)
+            return options_fail("%s", "report needs a .pcp file (record one with -o FILE.pcp)");
+        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || o->json)
+            return options_fail("%s", "report takes a .pcp file, -f, -o and filters");
+        if (options_format(o) == FORMAT_RAW)
+            return options_fail("%s", "report cannot write raw .pcp; choose another format");
+        return 0;
+    }
+    if (o->command == COMMAND_DIFF) {
+        if (o->before_count == 0 || o->after_count == 0)
+            return options_fail("%s", "diff needs BEFORE.pcp AFTER.pcp (or --before ... --after ...)");
+        if (o->pid || o->argv)
+            return options_fail("%s", "diff compares .pcp files; it does not attach");
+        return 0;
+    }
+    if (o->output_count > 1 && o->command != COMMAND_RECORD)
+        return options_fail("%s", "only record writes several outputs (one -o per format)");
+    if (o->output_count > 1 && o->format != FORMAT_DEFAULT)
+        return options_fail("%s", "with several -o, each output's format comes from its "
+                                  "extension: drop -f");
+    int raw_outputs = 0;
+    for (int k = 0; k < o->output_count; k++)
+        raw_outputs += options_output_format(o, k) == FORMAT_RAW;
+    if (raw_outputs > 1)
+        return options_fail("%s", "one .pcp output at a time");
+    if (o->filter_thread || o->filter_task || o->filter_states || o->since_s > 0 ||
+        o->until_s > 0 || o->fail_if_regressed >= 0)
+        return options_fail("%s", "filters and --fail-if-regressed belong to report and diff");
     if (o->pid && o->argv)
         return options_fail("%s", "give either --pid or a command after --, not both");
     if (!o->pid && !o->argv)
@@ -190,14 +305,67 @@ int options_parse(int argc, char **argv, struct options *o)
     return 0;
 }
 
-enum output_format options_format(const struct options *o)
+enum output_format options_format_named(const char *name)
+{
+    static const struct {
+        const char *name;
+        enum output_format format;
+    } names[] = {{"collapsed", FORMAT_COLLAPSED}, {"folded", FORMAT_COLLAPSED},
+                 {"svg", FORMAT_SVG},             {"speedscope", FORMAT_SPEEDSCOPE},
+                 {"pprof", FORMAT_PPROF},         {"chrome", FORMAT_CHROME},
+                 {"raw", FORMAT_RAW},             {"pcp", FORMAT_RAW}};
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0)
+            return names[i].format;
+    return FORMAT_DEFAULT;
+}
+
+int options_parse_states(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    if (!list || !*list)
+        return -1;
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", list);
+    char *saved = NULL;
+    for (char *name = strtok_r(copy, ",", &saved); name; name = strtok_r(NULL, ",", &saved)) {
+        int state = sample_state_from_name(name);
+        if (state < 0)
+            return -1;
+        *mask |= 1u << state;
+    }
+    return *mask ? 0 : -1;
+}
+
+static int ends_with(const char *text, const char *suffix)
+{
+    size_t len = strlen(text), n = strlen(suffix);
+    return len >= n && strcasecmp(text + len - n, suffix) == 0;
+}
+
+static enum output_format format_of_name(const char *name)
+{
+    if (ends_with(name, ".svg"))
+        return FORMAT_SVG;
+    if (ends_with(name, ".speedscope.json"))
+        return FORMAT_SPEEDSCOPE;
+    if (ends_with(name, ".pb.gz") || ends_with(name, ".pprof"))
+        return FORMAT_PPROF;
+    if (ends_with(name, ".trace.json"))
+        return FORMAT_CHROME;
+    if (ends_with(name, ".pcp"))
+        return FORMAT_RAW;
+    return FORMAT_COLLAPSED;
+}
+
+enum output_format options_output_format(const struct options *o, int i)
 {
     if (o->format != FORMAT_DEFAULT)
         return o->format;
-    if (o->output) {
-        size_t len = strlen(o->output);
-        if (len >= 4 && strcasecmp(o->output + len - 4, ".svg") == 0)
-            return FORMAT_SVG;
-    }
-    return FORMAT_COLLAPSED;
+    return i < o->output_count ? format_of_name(o->outputs[i]) : FORMAT_COLLAPSED;
+}
+
+enum output_format options_format(const struct options *o)
+{
+    return options_output_format(o, 0);
 }

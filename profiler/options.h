@@ -5,12 +5,18 @@
 enum command {
     COMMAND_RECORD = 1,
     COMMAND_DUMP,
+    COMMAND_REPORT,
+    COMMAND_DIFF,
 };
 
 enum output_format {
     FORMAT_DEFAULT = 0, /* from -o's extension, else collapsed */
     FORMAT_COLLAPSED,
     FORMAT_SVG,
+    FORMAT_SPEEDSCOPE,
+    FORMAT_PPROF,
+    FORMAT_CHROME,
+    FORMAT_RAW, /* .pcp */
 };
 
 enum sample_mode {
@@ -18,19 +24,32 @@ enum sample_mode {
     MODE_CPU,      /* only threads the kernel shows running */
 };
 
+#define OPTIONS_MAX_OUTPUTS 8
+
 struct options {
     enum command command;
     int pid;            /* attach: > 0 */
     char **argv;        /* wrap: the command after "--", NULL-terminated */
     double rate_hz;
     double duration_s;  /* 0: until stopped or the target exits */
-    const char *output; /* NULL: stdout */
+    const char *output; /* NULL: stdout (the first of outputs) */
+    const char *outputs[OPTIONS_MAX_OUTPUTS]; /* record may write several formats at once */
+    int output_count;
     enum output_format format;
     enum sample_mode mode;
     int blocking;
     int json;           /* dump --json */
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */
+    /* report */
+    const char *input;  /* the .pcp file */
+    const char *filter_thread, *filter_task;
+    unsigned filter_states; /* bit per enum sample_state, 0 = all */
+    double since_s, until_s; /* until 0 = no limit */
+    /* diff */
+    char **before, **after;
+    int before_count, after_count;
+    double fail_if_regressed; /* percentage points; < 0: off */
 };
 
 /* Parses argv; 0 ok, 1 usage error (message printed), 2 help/version printed. */
@@ -38,5 +57,11 @@ int options_parse(int argc, char **argv, struct options *options);
 
 /* The format -o implies (or the explicit one). */
 enum output_format options_format(const struct options *options);
+/* The format of output i (the -f format, else from its extension). */
+enum output_format options_output_format(const struct options *options, int i);
+/* The format named by -f's argument, FORMAT_DEFAULT when unknown. */
+enum output_format options_format_named(const char *name);
+/* "running,lock-wait" -> bit mask of enum sample_state.  0 or -1. */
+int options_parse_states(const char *list, unsigned *mask);
 
 #endif

@@ -75,7 +75,7 @@ static int sampler_thread(struct target *target, const struct options *options,
                                       store_string(store, name), from_python);
     if (thread_id == INTERN_FAILED)
         return -1;
-    struct store_sample_info info = {monotonic_ns() - stats->start_ns, STATE_UNKNOWN,
+    struct store_sample_info info = {stats->tick_ns - stats->start_ns, STATE_UNKNOWN,
                                      thread->tstate == target->gil_holder, STORE_NO_TASK};
     return store_add(store, thread_id, &info, ids, depth);
 }
@@ -83,6 +83,7 @@ static int sampler_thread(struct target *target, const struct options *options,
 int sampler_tick(struct target *target, const struct options *options, struct store *store,
                  struct sampler_stats *stats)
 {
+    stats->tick_ns = monotonic_ns(); /* every sample of a tick carries the tick's time */
     if (options->blocking)
         blocking_stop(&sampler_blocking);
     int result = 0;
@@ -139,7 +140,7 @@ static void sampler_progress(const struct sampler_stats *stats, const struct sto
 }
 
 int sampler_run(struct target *target, const struct options *options, struct store *store,
-                struct sampler_stats *stats)
+                struct sampler_stats *stats, const struct sampler_hook *hook)
 {
     memset(stats, 0, sizeof *stats);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
@@ -167,6 +168,10 @@ int sampler_run(struct target *target, const struct options *options, struct sto
         stats->busy_ns += now - tick_start;
         if (failed && !proc_alive(target->pid)) {
             stats->target_exited = 1;
+            break;
+        }
+        if (hook && hook->after_tick(hook->ctx, store, now) != 0) {
+            stats->output_failed = 1; /* a write failed: stop, the caller reports it */
             break;
         }
         deadline += period;

@@ -15,18 +15,27 @@ struct sampler_stats {
     uint64_t torn;         /* thread stacks dropped as torn reads */
     uint64_t truncated;    /* stacks cut at the depth cap */
     uint64_t start_ns;     /* monotonic time of the first tick */
+    uint64_t tick_ns;      /* monotonic time of the current tick */
     uint64_t busy_ns;      /* time spent inside ticks (the cost of sampling) */
     double elapsed_s;
     int target_exited;
+    int output_failed;
 };
 
 /* Set by signal handlers: stop at the next tick. */
 extern volatile sig_atomic_t sampler_stop_requested;
 
+/* Called after every tick (e.g. to stream the new samples to a .pcp file);
+ * a non-zero return stops the recording. */
+struct sampler_hook {
+    int (*after_tick)(void *ctx, struct store *store, uint64_t now_ns);
+    void *ctx;
+};
+
 /* Samples target into store until the duration passes, a stop is requested
- * or the target exits. */
+ * or the target exits.  hook may be NULL. */
 int sampler_run(struct target *target, const struct options *options, struct store *store,
-                struct sampler_stats *stats);
+                struct sampler_stats *stats, const struct sampler_hook *hook);
 
 /* One tick: every thread's stack into store. 0, or -1 if the whole tick was torn. */
 int sampler_tick(struct target *target, const struct options *options, struct store *store,

@@ -93,19 +93,44 @@ static int store_timeline_push(struct store *store, uint64_t time_ns, uint32_t s
     return 0;
 }
 
-int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
-              const uint32_t *frames, uint32_t depth)
+uint32_t store_stack(struct store *store, uint32_t thread, const struct store_sample_info *info,
+                     const uint32_t *frames, uint32_t depth)
 {
     uint32_t key[FRAMES_MAX_DEPTH + 1 + STORE_KEY_HEAD];
     if (depth > FRAMES_MAX_DEPTH + 1)
-        return -1;
+        return INTERN_FAILED;
     key[0] = thread;
     key[1] = (uint32_t)info->state | (info->holds_gil ? 0x100u : 0u);
     key[2] = info->task;
     memcpy(key + STORE_KEY_HEAD, frames, depth * sizeof *frames);
-    uint32_t id = intern_put(&store->stacks, key, (depth + STORE_KEY_HEAD) * sizeof *key);
+    return intern_put(&store->stacks, key, (depth + STORE_KEY_HEAD) * sizeof *key);
+}
+
+void store_stack_parts(const struct store *store, uint32_t id, struct store_stack_parts *parts)
+{
+    static uint32_t words[FRAMES_MAX_DEPTH + 1 + STORE_KEY_HEAD];
+    size_t len;
+    const void *key = intern_key(&store->stacks, id, &len);
+    memcpy(words, key, len); /* arena keys may be unaligned */
+    parts->thread = words[0];
+    parts->state = (int)(words[1] & 0xff);
+    parts->holds_gil = (words[1] & 0x100u) != 0;
+    parts->task = words[2];
+    parts->depth = (uint32_t)(len / sizeof(uint32_t) - STORE_KEY_HEAD);
+    parts->frames = words + STORE_KEY_HEAD;
+}
+
+int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
+              const uint32_t *frames, uint32_t depth)
+{
+    uint32_t id = store_stack(store, thread, info, frames, depth);
     if (id == INTERN_FAILED)
         return -1;
+    return store_count(store, id, info->time_ns);
+}
+
+int store_count(struct store *store, uint32_t id, uint64_t time_ns)
+{
     if (id >= store->counts_capacity) {
         size_t size = store->counts_capacity ? store->counts_capacity * 2 : 1024;
         while (size <= id)
@@ -120,7 +145,7 @@ int store_add(struct store *store, uint32_t thread, const struct store_sample_in
     }
     store->counts[id]++;
     store->samples++;
-    if (store->keep_timeline && store_timeline_push(store, info->time_ns, id) != 0)
+    if (store->keep_timeline && store_timeline_push(store, time_ns, id) != 0)
         return -1;
     return 0;
 }

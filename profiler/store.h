@@ -48,6 +48,23 @@ uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from
 int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
               const uint32_t *frames, uint32_t depth);
 
+/* The parts of stack `id` (frames point into the store; valid until it grows). */
+struct store_stack_parts {
+    uint32_t thread;
+    int state;
+    int holds_gil;
+    uint32_t task; /* string id or STORE_NO_TASK */
+    uint32_t depth;
+    const uint32_t *frames;
+};
+void store_stack_parts(const struct store *store, uint32_t id, struct store_stack_parts *parts);
+
+/* Interns a stack without counting a sample (a reader rebuilding a store). */
+uint32_t store_stack(struct store *store, uint32_t thread, const struct store_sample_info *info,
+                     const uint32_t *frames, uint32_t depth);
+/* Counts one sample of an interned stack at time_ns.  0 or -1. */
+int store_count(struct store *store, uint32_t stack, uint64_t time_ns);
+
 /* A read-only view for the writers; valid while the store lives and is not
  * added to.  Free with store_view_free. */
 int store_view(const struct store *store, struct profile *profile);

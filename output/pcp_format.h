@@ -1,0 +1,46 @@
+/* pcp_format.h - the raw profile file (.pcp): layout shared by writer and reader.
+ *
+ *   file    := magic[8] version:u32le header_len:u32le header block*
+ *   header  := field*            field := key:u8 len:varint bytes[len]
+ *   block   := "BLK1" raw_len:u32le packed_len:u32le crc32(packed):u32le packed
+ *              (packed = zlib of raw_len bytes of records)
+ *   record  := type:u8 fields (unsigned LEB128 varints; svarint = zigzag)
+ *
+ * A block is self-contained for reading: every id a record uses was defined
+ * in this block or an earlier one.  Blocks are flushed about once a second,
+ * so a recording cut short (SIGKILL, crash, power) loses at most the last
+ * second and the file still reads up to its last complete block.  Ids are
+ * dense and assigned in order of definition, so a reader that interns in
+ * file order gets the same ids the recorder had. */
+#ifndef PYCONC_OUTPUT_PCP_FORMAT_H
+#define PYCONC_OUTPUT_PCP_FORMAT_H
+
+#define PCP_MAGIC "\x89PCP\r\n\x1a\n"
+#define PCP_MAGIC_LEN 8
+#define PCP_VERSION 1
+#define PCP_BLOCK_MAGIC "BLK1"
+/* Blocks larger than this (raw or packed) are corrupt. */
+#define PCP_BLOCK_MAX (64u << 20)
+/* A block is flushed once its records reach this size, or every second. */
+#define PCP_BLOCK_TARGET (256u << 10)
+
+enum pcp_header_key {
+    PCP_HEADER_COMMAND = 1,        /* text */
+    PCP_HEADER_PID = 2,            /* decimal text */
+    PCP_HEADER_PYTHON_VERSION = 3, /* text */
+    PCP_HEADER_RATE_HZ = 4,        /* decimal text */
+    PCP_HEADER_MODE = 5,           /* "wall" | "cpu" */
+    PCP_HEADER_START_UNIX_NS = 6,  /* decimal text: wall-clock start */
+    PCP_HEADER_PROFILER = 7,       /* "pyconc-prof 0.1.0" */
+};
+
+enum pcp_record {
+    PCP_STRING = 1, /* id, len, bytes */
+    PCP_FRAME = 2,  /* id, name string id, file string id, line (svarint) */
+    PCP_THREAD = 3, /* id, tid, name string id, from_python (0/1); repeated on rename */
+    PCP_STACK = 4,  /* id, thread id, state, holds_gil, task string id + 1 (0: none), depth, frame ids */
+    PCP_TICK = 5,   /* time delta ns since the previous tick, count, stack ids */
+    PCP_END = 6,    /* duration ns, ticks, ticks missed, torn, truncated */
+};
+
+#endif

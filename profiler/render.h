@@ -1,0 +1,30 @@
+/* render.h - turn a sample store into any output format. */
+#ifndef PYCONC_PROFILER_RENDER_H
+#define PYCONC_PROFILER_RENDER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "options.h"
+#include "store.h"
+
+/* What titles and headers say, the same whether the store was just recorded
+ * or read back from a .pcp file. */
+struct render_meta {
+    const char *command;
+    const char *python_version;
+    int pid;
+    uint64_t duration_ns;
+    double rate_hz;
+    const char *mode;
+};
+
+/* Writes store to out in format (not FORMAT_RAW, which is streamed while
+ * recording).  0, or -1 with a message printed. */
+int render_profile(FILE *out, const char *out_name, enum output_format format,
+                   const struct store *store, const struct render_meta *meta);
+
+/* True for formats that need every sample in time order. */
+int render_needs_timeline(enum output_format format);
+
+#endif
