@@ -538,8 +538,7 @@ void diff_result_free(struct diff_result *result)
     memset(result, 0, sizeof *result);
 }
 
-int diff_regressed(const struct diff_result *result, double pct_points, char *why,
-                   size_t why_len)
+int diff_regressed(const struct diff_result *result, double pct_points, char *why, size_t why_len)
 {
     const struct diff_function *worst = NULL;
     char before[32], after[32], change[32], low[32], high[32], limit[32];

@@ -43,12 +43,12 @@ struct diff_side {
 
 /* One proportion compared across the two sides. */
 struct diff_measure {
-    uint64_t count[2];   /* pooled samples that have it */
-    double share[2];     /* percent of the side's samples */
-    double se[2];        /* standard error of share, percentage points */
-    double change;       /* share[AFTER] - share[BEFORE], percentage points */
-    double low, high;    /* 95% interval of change */
-    int beyond_noise;    /* the interval excludes 0 */
+    uint64_t count[2]; /* pooled samples that have it */
+    double share[2];   /* percent of the side's samples */
+    double se[2];      /* standard error of share, percentage points */
+    double change;     /* share[AFTER] - share[BEFORE], percentage points */
+    double low, high;  /* 95% interval of change */
+    int beyond_noise;  /* the interval excludes 0 */
 };
 
 struct diff_function {
@@ -96,8 +96,7 @@ void diff_result_free(struct diff_result *result);
 /* 1 when some function's total share grew by more than pct_points and the
  * growth is beyond noise (the largest such growth is described in why,
  * when why_len > 0), else 0. */
-int diff_regressed(const struct diff_result *result, double pct_points, char *why,
-                   size_t why_len);
+int diff_regressed(const struct diff_result *result, double pct_points, char *why, size_t why_len);
 
 /* Writers: 0, or -1 on a write error (errno set). */
 /* An aligned table, largest changes first, then the thread states, the GIL

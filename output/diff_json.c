@@ -116,7 +116,8 @@ static void diff_json_concurrency(struct diff_json *json, const struct diff_resu
 {
     diff_json_printf(json, "\"states\":[");
     for (int state = 0; state < STATE_COUNT; state++) {
-        diff_json_printf(json, "%s\n{\"state\":\"%s\",", state ? "," : "", sample_state_name(state));
+        diff_json_printf(json, "%s\n{\"state\":\"%s\",", state ? "," : "",
+                         sample_state_name(state));
         diff_json_measure_fields(json, &r->states[state]);
         diff_json_printf(json, "}");
     }

@@ -36,9 +36,9 @@
 struct diff_svg {
     const struct diff_side *sides[2];
     const struct diff_result *result;
-    char **texts;     /* every run's frame texts, then its thread texts */
+    char **texts; /* every run's frame texts, then its thread texts */
     size_t text_count;
-    size_t *offsets;  /* per run (before's, then after's): its first text */
+    size_t *offsets; /* per run (before's, then after's): its first text */
     struct svg_labels labels;
     struct svg_tree tree;
     struct diff_tally *tallies[2]; /* per node */
@@ -222,13 +222,14 @@ static void diff_svg_scale(struct diff_svg *svg)
 static void diff_svg_put_colour(struct svg_out *out, double change, double intensity)
 {
     /* From a pale tint (intensity 0) to a saturated colour (1). */
-    static const int red[2][3] = {{255, 225, 215}, {225, 60, 45}};
-    static const int blue[2][3] = {{220, 230, 255}, {70, 120, 235}};
-    const int (*ends)[3] = change > 0 ? red : blue;
+    static const int red_pale[3] = {255, 225, 215}, red_full[3] = {225, 60, 45};
+    static const int blue_pale[3] = {220, 230, 255}, blue_full[3] = {70, 120, 235};
+    const int *pale = change > 0 ? red_pale : blue_pale;
+    const int *full = change > 0 ? red_full : blue_full;
     int rgb[3];
 
     for (int c = 0; c < 3; c++)
-        rgb[c] = (int)lround(ends[0][c] + (ends[1][c] - ends[0][c]) * intensity);
+        rgb[c] = (int)lround(pale[c] + (full[c] - pale[c]) * intensity);
     svg_printf(out, "rgb(%d,%d,%d)", rgb[0], rgb[1], rgb[2]);
 }
 
@@ -286,9 +287,9 @@ static void diff_svg_subtitle_side(const struct diff_svg *svg, struct svg_out *o
     svg_printf(out, "%s: %zu run%s, %" PRIu64 " samples", side == DIFF_BEFORE ? "before" : "after",
                runs, runs == 1 ? "" : "s", svg->samples[side]);
     if (svg->result && svg->result->sides[side].samples_per_second > 0)
-        svg_printf(out, " (%s/s)",
-                   diff_format_number(buf, sizeof buf, svg->result->sides[side].samples_per_second,
-                                      1, 0));
+        svg_printf(
+            out, " (%s/s)",
+            diff_format_number(buf, sizeof buf, svg->result->sides[side].samples_per_second, 1, 0));
 }
 
 static void diff_svg_subtitle(void *data, struct svg_out *out)
@@ -321,9 +322,8 @@ static void diff_svg_legend(void *data, struct svg_out *out, int left, int top)
     }
     svg_printf(out, "<text x=\"%d\" y=\"%d\">grew</text>\n", x + 4, top + 14);
     svg_printf(out,
-               "<text x=\"%d\" y=\"%d\">colour: change of the share of samples through a frame, "
-               "before to after; full colour = %s pp; grey = within noise (95%% interval "
-               "includes 0)</text></g>\n",
+               "<text x=\"%d\" y=\"%d\">change in share of samples, before to after; "
+               "full colour = %s pp; grey = within noise (95%% interval includes 0)</text></g>\n",
                x + 44, top + 14, diff_format_number(buf, sizeof buf, svg->full_pp, 1, 0));
 }
 

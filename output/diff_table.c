@@ -138,7 +138,8 @@ static void diff_table_put_change(struct diff_table *table, const struct diff_me
     snprintf(interval, sizeof interval, "[%s, %s]",
              diff_format_number(low, sizeof low, m->low, 1, 1),
              diff_format_number(high, sizeof high, m->high, 1, 1));
-    diff_table_printf(table, "  %6s  %-*s", diff_format_number(change, sizeof change, m->change, 1, 1),
+    diff_table_printf(table, "  %6s  %-*s",
+                      diff_format_number(change, sizeof change, m->change, 1, 1),
                       pad ? DIFF_INTERVAL_WIDTH : 0, interval);
 }
 
@@ -172,7 +173,8 @@ static void diff_table_side(struct diff_table *table, const char *label,
         diff_table_printf(table, ", %s samples/s",
                           diff_format_number(buf, sizeof buf, side->samples_per_second, 1, 0));
     if (side->rate_hz > 0)
-        diff_table_printf(table, ", %s Hz", diff_format_number(buf, sizeof buf, side->rate_hz, 0, 0));
+        diff_table_printf(table, ", %s Hz",
+                          diff_format_number(buf, sizeof buf, side->rate_hz, 0, 0));
     diff_table_printf(table, "\n");
 }
 
@@ -214,7 +216,8 @@ static void diff_table_functions(struct diff_table *table, const struct diff_res
     if (r->function_count == 0)
         diff_table_printf(table, "(no Python function in any sample)\n");
     else if (rows < r->function_count)
-        diff_table_printf(table, "... %zu more function%s with smaller changes (the JSON lists all)\n",
+        diff_table_printf(table,
+                          "... %zu more function%s with smaller changes (the JSON lists all)\n",
                           r->function_count - rows, r->function_count - rows == 1 ? "" : "s");
 }
 
@@ -288,9 +291,8 @@ int diff_table_write(FILE *out, const struct diff_result *r, int color)
 
     diff_table_side(&table, "before:", &r->sides[DIFF_BEFORE]);
     diff_table_side(&table, "after:", &r->sides[DIFF_AFTER]);
-    diff_table_printf(&table,
-                      "shares are %% of each side's samples; changes in percentage points; "
-                      "* beyond noise (95%% interval excludes 0)\n\n");
+    diff_table_printf(&table, "shares are %% of each side's samples; changes in percentage points; "
+                              "* beyond noise (95%% interval excludes 0)\n\n");
     diff_table_functions(&table, r);
     diff_table_concurrency(&table, r);
     if (table.failed)

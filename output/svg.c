@@ -160,8 +160,8 @@ int svg_write(FILE *out, const struct profile *profile)
         goto done;
     if (svg_tree_build(&ctx) < 0 || svg_tree_order(&ctx.tree) < 0)
         goto done;
-    result = svg_chart_write(out, &ctx.tree, profile->command, "Flame graph", &svg_profile_style,
-                             &ctx);
+    result =
+        svg_chart_write(out, &ctx.tree, profile->command, "Flame graph", &svg_profile_style, &ctx);
 
 done:
     saved_errno = errno;

@@ -245,8 +245,7 @@ static size_t svg_tree_slot(const struct svg_tree *tree, uint32_t parent, uint32
     for (;; slot = (slot + 1) & (tree->slot_count - 1)) {
         uint32_t id = tree->slots[slot];
 
-        if (id == SVG_NONE ||
-            (tree->nodes[id].parent == parent && tree->nodes[id].label == label))
+        if (id == SVG_NONE || (tree->nodes[id].parent == parent && tree->nodes[id].label == label))
             return slot;
     }
 }
@@ -489,8 +488,7 @@ static void svg_write_footer(struct svg_chart *chart)
 
     svg_printf(out, "<text id=\"details\" x=\"%d\" y=\"%" PRIu64 "\"> </text>\n", SVG_MARGIN,
                baseline);
-    svg_printf(out,
-               "<text id=\"matched\" x=\"%d\" y=\"%" PRIu64 "\" text-anchor=\"end\"></text>\n",
+    svg_printf(out, "<text id=\"matched\" x=\"%d\" y=\"%" PRIu64 "\" text-anchor=\"end\"></text>\n",
                SVG_WIDTH - SVG_MARGIN, baseline);
     svg_write_cdata(out, "script", "text/ecmascript", svg_script_code);
     svg_printf(out, "</svg>\n");

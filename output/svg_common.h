@@ -91,10 +91,10 @@ void svg_tree_free(struct svg_tree *tree);
  * and a node id; writes go through out.  A tooltip reads TEXT, a newline,
  * then one line of details (the script relies on exactly one newline). */
 struct svg_chart_style {
-    const char *(*text)(void *data, uint32_t node);                      /* the bar's label */
-    void (*details)(void *data, struct svg_out *out, uint32_t node);     /* the tooltip's second line */
-    void (*fill)(void *data, struct svg_out *out, uint32_t node);        /* an SVG colour */
-    void (*subtitle)(void *data, struct svg_out *out);                   /* the line under the title */
+    const char *(*text)(void *data, uint32_t node);                  /* the bar's label */
+    void (*details)(void *data, struct svg_out *out, uint32_t node); /* the tooltip's second line */
+    void (*fill)(void *data, struct svg_out *out, uint32_t node);    /* an SVG colour */
+    void (*subtitle)(void *data, struct svg_out *out);               /* the line under the title */
     void (*legend)(void *data, struct svg_out *out, int left, int top); /* may be NULL */
     int legend_height; /* pixels reserved under the subtitle for the legend */
 };

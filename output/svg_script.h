@@ -2,7 +2,7 @@
  *
  * Kept as C string arrays, one entry per line, so the build needs no
  * generation step and no literal comes near C's 4095-byte portable limit;
- * svg.c writes each entry followed by a newline inside a CDATA section.
+ * svg_common.c writes each entry followed by a newline inside a CDATA section.
  * Rules for editing: no double quote, no backslash (use single quotes and
  * String.fromCharCode) and never the sequence that closes CDATA.
  *
@@ -11,7 +11,7 @@
  * expression or plain text (button or Ctrl-F; Escape clears) which paints
  * matches and shows the matched share of samples, counting nested matches
  * once, and a details line that mirrors the hovered frame's tooltip.  It
- * reads the layout from attributes svg.c writes: on #frames data-left,
+ * reads the layout from attributes svg_common.c writes: on #frames data-left,
  * data-width, data-char (pixels per character) and data-total; on each
  * frame group data-s (first sample) and data-n (samples). */
 #ifndef PYCONC_OUTPUT_SVG_SCRIPT_H
