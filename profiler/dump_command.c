@@ -71,21 +71,26 @@ static int dump_thread(struct target *target, struct dump_storage *s,
     thread->truncated = target->walk.truncated;
     thread->frames = frames;
     thread->depth = target->walk.depth;
+    size_t shown = 0;
     for (uint32_t i = 0; i < target->walk.depth; i++) {
         const struct raw_frame *raw = &target->walk.frames[i];
         struct code_info *code = code_cache_get(&target->codes, &target->live.base,
                                                 &target->runtime.layout, raw->code);
         if (!code)
             return -1;
-        frames[i].name = dump_keep(s, code->name);
-        frames[i].file = dump_keep(s, code->file);
-        frames[i].line = linetable_line(&code->lines, raw->offset, code->firstlineno);
+        if (frames_incomplete(raw, code->firsttraceable))
+            continue;
+        struct dump_frame *frame = &frames[shown++];
+        frame->name = dump_keep(s, code->name);
+        frame->file = dump_keep(s, code->file);
+        frame->line = linetable_line(&code->lines, raw->offset, code->firstlineno);
         char source[DUMP_SOURCE_MAX];
-        frames[i].source = proc_source_line(target->pid, code->file, frames[i].line, source,
-                                            sizeof source) == 0
-                               ? dump_keep(s, source)
-                               : NULL;
+        frame->source = proc_source_line(target->pid, code->file, frame->line, source,
+                                         sizeof source) == 0
+                            ? dump_keep(s, source)
+                            : NULL;
     }
+    thread->depth = shown;
     return 0;
 }
 

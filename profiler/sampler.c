@@ -22,6 +22,9 @@ volatile sig_atomic_t sampler_stop_requested = 0;
 
 static struct blocking sampler_blocking;
 
+/* sampler_frame's answer for a frame CPython itself would not show. */
+#define SAMPLER_FRAME_HIDDEN (INTERN_FAILED - 1)
+
 /* Frame id of frame `index` of target->walk, or INTERN_FAILED when it cannot be resolved. */
 static uint32_t sampler_frame(struct target *target, struct store *store, uint32_t index)
 {
@@ -29,6 +32,8 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
     struct code_info *code = target_code(target, index);
     if (!code)
         return INTERN_FAILED;
+    if (frames_incomplete(raw, code->firsttraceable))
+        return SAMPLER_FRAME_HIDDEN;
     if (!code->user_set) {
         code->user[0] = store_string(store, code->name);
         code->user[1] = store_string(store, code->file);
@@ -63,12 +68,16 @@ static int sampler_thread(struct target *target, const struct options *options,
     }
     for (uint32_t i = walk->depth; i-- > 0;) {
         uint32_t id = sampler_frame(target, store, i);
+        if (id == SAMPLER_FRAME_HIDDEN)
+            continue;
         if (id == INTERN_FAILED) {
             stats->torn++;
             return 0;
         }
         ids[depth++] = id;
     }
+    if (depth == 0)
+        return 0;
     int from_python;
     const char *name = target_thread_name(target, thread, native, &from_python);
     uint32_t thread_id = store_thread(store, native ? native : thread->thread_id,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frames.h"
 #include "strings.h"
 
 int code_cache_init(struct code_cache *cache, size_t capacity)
@@ -24,6 +25,7 @@ int code_cache_init(struct code_cache *cache, size_t capacity)
     cache->capacity = cache->slots ? size : 0;
     cache->hits = cache->misses = 0;
     cache->generation = 0;
+    cache->code_type = 0;
     return cache->slots ? 0 : -1;
 }
 
@@ -75,10 +77,13 @@ static int code_resolve(struct code_info *info, struct remote *mem, const struct
     uint64_t table = code_field_ptr(header, layout->code_linetable);
     uint64_t qualname =
         layout->code_qualname != LAYOUT_NONE ? code_field_ptr(header, layout->code_qualname) : 0;
-    int32_t firstlineno;
+    int32_t firstlineno, firsttraceable = 0;
     memcpy(&firstlineno, header + layout->code_firstlineno, sizeof firstlineno);
-    if (firstlineno < 0)
+    if (layout->code_firsttraceable != LAYOUT_NONE)
+        memcpy(&firsttraceable, header + layout->code_firsttraceable, sizeof firsttraceable);
+    if (firstlineno < 0 || firsttraceable < 0 || firsttraceable > (1 << 24))
         return -1;
+    info->firsttraceable = firsttraceable;
     info->name = code_read_string(mem, layout, qualname ? qualname : name);
     info->file = code_read_string(mem, layout, filename);
     if (!info->name || !info->file)
@@ -111,8 +116,10 @@ struct code_info *code_cache_trusted(struct code_cache *cache, uint64_t addr)
 
 uint64_t code_cache_header_size(const struct layout *layout)
 {
-    uint64_t fields[] = {layout->code_filename, layout->code_name, layout->code_linetable,
-                         layout->code_firstlineno, layout->code_qualname};
+    uint64_t fields[] = {layout->code_filename,    layout->code_name,
+                         layout->code_linetable,   layout->code_firstlineno,
+                         layout->code_qualname,    layout->code_firsttraceable,
+                         layout->object_type};
     uint64_t end = 0;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i] != LAYOUT_NONE && fields[i] + 8 > end)
@@ -144,6 +151,11 @@ struct code_info *code_cache_get_with_header(struct code_cache *cache, struct re
     }
     cache->misses++;
     code_info_clear(info);
+    /* Only a code object is resolved: anything else at a frame's code
+     * pointer means the frame changed under the read. */
+    if (!frames_check_type(mem, layout, code_field_ptr(header, layout->object_type), "code",
+                           &cache->code_type))
+        return NULL;
     if (code_resolve(info, mem, layout, header, addr) != 0) {
         code_info_clear(info);
         return NULL;

@@ -16,6 +16,7 @@ struct code_info {
     uint64_t addr;        /* 0: empty slot */
     uint64_t identity[3]; /* co_filename, co_name and line table pointers when resolved */
     int firstlineno;
+    int firsttraceable; /* 3.11+: _co_firsttraceable, 0 before */
     char *name; /* UTF-8 qualified name (co_qualname 3.11+, co_name before) */
     char *file; /* UTF-8 co_filename */
     struct line_ranges lines;
@@ -33,6 +34,10 @@ struct code_cache {
      * dealloc), 0 when unknown.  While it stays the same, an entry checked at
      * this generation is still the object at its address: no header read. */
     uint64_t generation;
+    /* Address of PyCode_Type, learnt from the first code object (its type is
+     * named "code"); an object of any other type at a frame's code pointer is
+     * a torn read, never resolved. */
+    uint64_t code_type;
     uint64_t hits, misses;
 };
 

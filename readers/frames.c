@@ -33,9 +33,9 @@ static int32_t frames_i32(const unsigned char *buf, uint64_t offset)
 
 static uint64_t frames_prefix_size(const struct layout *l)
 {
-    uint64_t fields[] = {l->frame_back,     l->frame_code,   l->frame_lasti, l->iframe_previous,
-                         l->iframe_code,    l->iframe_instr, l->iframe_owner,
-                         l->iframe_is_entry};
+    uint64_t fields[] = {l->frame_back,  l->frame_code,      l->frame_lasti,
+                         l->iframe_previous, l->iframe_code, l->iframe_instr,
+                         l->iframe_owner, l->iframe_is_entry, l->frame_kind == FRAME_OBJECTS ? l->object_type : LAYOUT_NONE};
     uint64_t end = 0;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (fields[i] != LAYOUT_NONE && fields[i] + 8 > end)
@@ -43,7 +43,7 @@ static uint64_t frames_prefix_size(const struct layout *l)
     return end;
 }
 
-static void frames_push(struct frame_walk *walk, uint64_t code, int64_t offset)
+static void frames_push(struct frame_walk *walk, uint64_t code, int64_t offset, int owner)
 {
     if (walk->depth == FRAMES_MAX_DEPTH) {
         walk->truncated = 1;
@@ -51,13 +51,46 @@ static void frames_push(struct frame_walk *walk, uint64_t code, int64_t offset)
     }
     walk->frames[walk->depth].code = code;
     walk->frames[walk->depth].offset = offset;
+    walk->frames[walk->depth].owner = owner;
     walk->depth++;
+}
+
+static int frames_is_shim_code(struct frame_walk *walk, uint64_t code, int marked_shim)
+{
+    for (int i = 0; i < walk->shim_count; i++)
+        if (walk->shim_codes[i] == code)
+            return 1;
+    if (marked_shim && code != 0 && walk->shim_count < FRAMES_SHIM_CODES)
+        walk->shim_codes[walk->shim_count++] = code;
+    return marked_shim;
+}
+
+int frames_incomplete(const struct raw_frame *frame, int firsttraceable)
+{
+    return firsttraceable > 0 && frame->owner != FRAME_OWNER_GENERATOR &&
+           frame->offset < 2 * (int64_t)firsttraceable;
+}
+
+int frames_check_type(struct remote *mem, const struct layout *layout, uint64_t type_addr,
+                      const char *name, uint64_t *known)
+{
+    if (*known != 0)
+        return type_addr == *known;
+    uint64_t name_ptr;
+    char text[16];
+    size_t len = strlen(name) + 1;
+    if (type_addr == 0 || len > sizeof text ||
+        remote_read_ptr(mem, type_addr + layout->type_name, &name_ptr) != 0 ||
+        remote_read(mem, name_ptr, text, len) != 0 || memcmp(text, name, len) != 0)
+        return 0;
+    *known = type_addr;
+    return 1;
 }
 
 int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innermost,
                 struct frame_walk *walk)
 {
-    walk->depth = 0;
+    walk->depth = 0; /* frame_type and shim_codes stay: learnt once per process */
     walk->truncated = 0;
     uint64_t size = frames_prefix_size(layout);
     if (size > FRAMES_READ_MAX)
@@ -74,19 +107,25 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
             return -1;
         uint64_t next;
         if (layout->frame_kind == FRAME_OBJECTS) {
+            /* A PyFrameObject that is not of type "frame" was freed under us. */
+            if (!frames_check_type(mem, layout, frames_u64(buf, layout->object_type), "frame",
+                                   &walk->frame_type))
+                return -1;
             uint64_t code = frames_u64(buf, layout->frame_code);
             int64_t lasti = frames_i32(buf, layout->frame_lasti);
-            frames_push(walk, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit);
+            frames_push(walk, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0);
             next = frames_u64(buf, layout->frame_back);
         } else {
             uint64_t code = frames_u64(buf, layout->iframe_code) & ~layout->iframe_code_tag_mask;
             unsigned char owner = buf[layout->iframe_owner];
-            int shim = layout->iframe_owner_shim_min > 0 && owner >= layout->iframe_owner_shim_min;
+            int shim = frames_is_shim_code(walk, code,
+                                           layout->iframe_owner_shim_min > 0 &&
+                                               owner >= layout->iframe_owner_shim_min);
             if (!shim && code != 0) {
                 uint64_t instr = frames_u64(buf, layout->iframe_instr);
                 uint64_t first = code + layout->code_code_adaptive;
                 int64_t offset = (int64_t)(instr - first);
-                frames_push(walk, code, offset);
+                frames_push(walk, code, offset, owner);
             }
             next = frames_u64(buf, layout->iframe_previous);
         }

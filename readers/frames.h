@@ -11,16 +11,42 @@
  * sample is marked truncated. */
 #define FRAMES_MAX_DEPTH 4096
 
+#define FRAMES_SHIM_CODES 8
+
+/* _PyInterpreterFrame.owner of a generator's frame (3.11-3.15). */
+#define FRAME_OWNER_GENERATOR 1
+
 struct raw_frame {
     uint64_t code;   /* PyCodeObject address */
     int64_t offset;  /* byte offset of the current instruction in the bytecode; <0: not started */
+    int owner;       /* 3.11+: _PyInterpreterFrame.owner */
 };
 
 struct frame_walk {
     struct raw_frame frames[FRAMES_MAX_DEPTH]; /* innermost first */
     uint32_t depth;
     int truncated;
+    /* <=3.10: address of PyFrame_Type, learnt from the first frame whose type
+     * is named "frame"; every frame read must have it (else the read is torn). */
+    uint64_t frame_type;
+    /* 3.12+: code objects seen in frames owned by the C stack or the
+     * interpreter (entry shims, immortal).  A frame running one of them is
+     * skipped even when its owner byte was read before the interpreter wrote
+     * it (the compiler may order those stores as it likes). */
+    uint64_t shim_codes[FRAMES_SHIM_CODES];
+    int shim_count;
 };
+
+/* True when a frame must not be shown: CPython's own _PyFrame_IsIncomplete
+ * (3.11+): not a generator's, and not yet past its code's first traceable
+ * instruction.  Entry shims (3.12 "<interpreter trampoline>", 3.13+ the
+ * __init__ cleanup frame) are exactly such frames. */
+int frames_incomplete(const struct raw_frame *frame, int firsttraceable);
+
+/* Learns or checks the type of an object: 1 when type_addr is the type named
+ * `name` (its address then cached in *known), 0 otherwise. */
+int frames_check_type(struct remote *mem, const struct layout *layout, uint64_t type_addr,
+                      const char *name, uint64_t *known);
 
 /* Walks from the innermost frame pointer taken from the thread state (for
  * <=3.10 a PyFrameObject *, for 3.11+ a _PyInterpreterFrame *).  Returns 0,

@@ -86,7 +86,7 @@ struct layout {
     uint64_t frame_code;
     uint64_t frame_lasti;  /* int f_lasti */
     int frame_lasti_unit;  /* bytes per f_lasti step: 1 (<=3.9 byte offset), 2 (3.10 index) */
-    /* 3.11+ _PyInterpreterFrame */
+    /* 3.11+ _PyInterpreterFrame; owner FRAME_OWNED_BY_GENERATOR is 1 in 3.11-3.15 */
     uint64_t iframe_previous;
     uint64_t iframe_code;        /* f_code (3.11-3.12), f_executable (3.13+) */
     uint64_t iframe_instr;       /* prev_instr (3.11-3.12), instr_ptr (3.13+) */
@@ -103,6 +103,7 @@ struct layout {
     uint64_t code_firstlineno;
     uint64_t code_linetable; /* co_lnotab <=3.9, co_linetable 3.10+ */
     uint64_t code_code_adaptive; /* 3.11+: first code unit is at code + this */
+    uint64_t code_firsttraceable; /* 3.11+: int _co_firsttraceable (see frames.h) */
     int linetable_kind;          /* enum linetable_kind */
 
     /* PyObject / PyVarObject / PyTypeObject */

@@ -79,6 +79,7 @@ static const struct layout layout_3_8 = {
     .code_firstlineno = 40, /* int */
     .code_linetable = 120, /* co_lnotab (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
+    .code_firsttraceable = LAYOUT_NONE, /* 3.11+ */
     .linetable_kind = LINETABLE_LNOTAB,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -187,6 +188,7 @@ static const struct layout layout_3_9 = {
     .code_firstlineno = 40, /* int */
     .code_linetable = 120, /* co_lnotab (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
+    .code_firsttraceable = LAYOUT_NONE, /* 3.11+ */
     .linetable_kind = LINETABLE_LNOTAB,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -295,6 +297,7 @@ static const struct layout layout_3_10 = {
     .code_firstlineno = 40, /* int */
     .code_linetable = 120, /* co_linetable (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
+    .code_firsttraceable = LAYOUT_NONE, /* 3.11+ */
     .linetable_kind = LINETABLE_310,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -401,6 +404,7 @@ static const struct layout layout_3_11 = {
     .code_firstlineno = 72, /* int */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 184,
+    .code_firsttraceable = 168, /* int: frames before this instruction are incomplete (entry shims, not started) */
     .linetable_kind = LINETABLE_LOCATIONS,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -507,6 +511,7 @@ static const struct layout layout_3_12 = {
     .code_firstlineno = 68, /* int */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 192,
+    .code_firsttraceable = 176, /* int: frames before this instruction are incomplete (entry shims, not started) */
     .linetable_kind = LINETABLE_LOCATIONS,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -613,6 +618,7 @@ static const struct layout layout_3_13 = {
     .code_firstlineno = 68, /* int */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 200,
+    .code_firsttraceable = 184, /* int: frames before this instruction are incomplete (entry shims, not started) */
     .linetable_kind = LINETABLE_LOCATIONS,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -719,6 +725,7 @@ static const struct layout layout_3_14 = {
     .code_firstlineno = 68, /* int */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 208,
+    .code_firsttraceable = 192, /* int: frames before this instruction are incomplete (entry shims, not started) */
     .linetable_kind = LINETABLE_LOCATIONS,
 
     /* PyObject / PyVarObject / PyTypeObject */
@@ -825,6 +832,7 @@ static const struct layout layout_3_15 = {
     .code_firstlineno = 68, /* int */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 208,
+    .code_firsttraceable = 192, /* int: frames before this instruction are incomplete (entry shims, not started) */
     .linetable_kind = LINETABLE_LOCATIONS,
 
     /* PyObject / PyVarObject / PyTypeObject */

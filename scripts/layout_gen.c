@@ -353,8 +353,11 @@ static void print_code(void)
 #endif
 #if PY_VERSION_HEX >= 0x030B0000
     OFFSET("code_code_adaptive", PyCodeObject, co_code_adaptive, NULL);
+    OFFSET("code_firsttraceable", PyCodeObject, _co_firsttraceable,
+           "int: frames before this instruction are incomplete (entry shims, not started)");
 #else
     put_none("code_code_adaptive", "3.11+");
+    put_none("code_firsttraceable", "3.11+");
 #endif
 #if PY_VERSION_HEX < 0x030A0000
     put_text("linetable_kind", "LINETABLE_LNOTAB", NULL);

@@ -19,6 +19,7 @@ import re
 import select
 import signal
 import subprocess
+import threading
 import time
 import xml.dom.minidom
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ class Finished:
     stdout: bytes
     stderr: str
     elapsed: float
+
+    def __repr__(self):
+        return "<pyconc-prof %s: exit %d>" % (" ".join(self.args), self.returncode)
 
     def describe(self) -> str:
         return "pyconc-prof %s\nexit status %d after %.1fs\nstderr:\n%s" % (
@@ -203,6 +207,9 @@ class Workload:
         except BaseException:
             self.kill()
             raise
+        # Reap it the moment it exits, as a real parent would: a zombie still has a
+        # /proc/PID, and a profiler waiting for its target to go would wait forever.
+        threading.Thread(target=self.process.wait, daemon=True).start()
 
     @staticmethod
     def path_of(script: str) -> str:
@@ -322,8 +329,9 @@ def assert_running_freely(pid: int, busy: bool = True, watch_seconds: float = 0.
             break
         time.sleep(0.1)
     used = cpu_ticks(pid) - before
-    assert used >= 5 or not busy, "target %d used %d clock ticks of CPU in %.1fs: it is not making " \
-                      "progress" % (pid, used, watch_seconds)
+    assert used >= 5 or not busy, \
+        "target %d used %d clock ticks of CPU in %.1fs: it is not making progress" % (
+            pid, used, watch_seconds)
 
 
 def unused_pid() -> int:
@@ -385,7 +393,8 @@ class Profile:
 
 
 ROOT = re.compile(r"^thread:(?P<name>.*):(?P<tid>\d+)$")
-FRAME = re.compile(r"^(?P<qualname>\S+) \((?P<file>.+):(?P<line>\d+)\)$")
+# QUALNAME never has " (" in it; FILE may have spaces (`<frozen importlib._bootstrap>`)
+FRAME = re.compile(r"^(?P<qualname>.+?) \((?P<file>.+):(?P<line>\d+)\)$")
 
 
 def parse_collapsed(data: bytes) -> Profile:
@@ -414,6 +423,44 @@ def parse_collapsed(data: bytes) -> Profile:
             frames.append(Frame(frame["qualname"], frame["file"], int(frame["line"])))
         stacks.append(Stack(root["name"], int(root["tid"]), tuple(frames), int(count)))
     return Profile(stacks)
+
+
+_line_counts: Dict[str, int] = {}
+
+
+def _lines_in(path: str) -> Optional[int]:
+    if path not in _line_counts:
+        try:
+            with open(path, "rb") as source:
+                _line_counts[path] = source.read().count(b"\n") + 1
+        except OSError:
+            _line_counts[path] = -1
+    return _line_counts[path] if _line_counts[path] >= 0 else None
+
+
+def unreal_frames(profile: Profile) -> List[str]:
+    """Frames that are not Python code the target ran: a torn read printed as if whole, or
+    one of CPython's internal shim frames, which a reader must skip. Caught by: a file that
+    is neither an existing absolute path nor a `<...>` pseudo-file (`<frozen x>`, `<string>`),
+    or a line past the end of its file. That includes 3.12's C-entry frame
+    `<interpreter trampoline> (<shim>:1)` (flagged by name) and 3.13+'s `__init__` cleanup
+    frame, whose file is `__init__`. Every workload here runs from absolute paths."""
+    found = set()
+    for stack in profile.stacks:
+        for frame in stack.frames:
+            if frame == TRUNCATED:
+                continue
+            if frame.file == "<shim>":
+                found.add(str(frame))
+            elif frame.file.startswith("<") and frame.file.endswith(">"):
+                continue
+            elif not frame.file.startswith("/"):
+                found.add(str(frame))
+            else:
+                lines = _lines_in(frame.file)
+                if lines is None or frame.line > lines:
+                    found.add(str(frame))
+    return sorted(found)
 
 
 def parse_svg_titles(data: bytes) -> List[str]:

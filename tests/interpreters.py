@@ -87,7 +87,8 @@ def _find_all() -> List[Interpreter]:
     for minor in (13, 14, 15):
         sid = _sid_dir() / ("python3.%d" % minor)
         looked_in = "%s (run scripts/get-pythons)" % sid
-        found.append(Interpreter("py3.%d-sid" % minor, (3, minor), "sid", _existing(sid), looked_in))
+        found.append(Interpreter("py3.%d-sid" % minor, (3, minor), "sid", _existing(sid),
+                                 looked_in))
     return found
 
 

@@ -45,7 +45,8 @@ def record_attached(python, profiler_binary, output, depth):
     profiler = Profiler(profiler_binary)
     with Workload(python, SCRIPT, "--depth", depth) as workload:
         try:
-            run = profiler.run("--mode", "wall", "-d", "1", "-o", output, "--pid", workload.pid, timeout=40)
+            run = profiler.run("--mode", "wall", "-d", "1", "-o", output, "--pid", workload.pid,
+                               timeout=40)
             dump = profiler.run("dump", "--json", "--pid", workload.pid, timeout=30)
         finally:
             profiler.kill_all()

@@ -76,21 +76,30 @@ def test_dump_json_says_no_sleeping_thread_holds_the_gil(parked):
     assert [t["holds_gil"] for t in snapshot["threads"]] == [False] * len(workload.threads)
 
 
-def test_dump_text_has_a_header_per_thread_naming_it_its_tid_and_the_gil(parked):
+def header_of(blocks, name, tid):
+    """The one header line naming this thread and its tid."""
+    headers = [b.header for b in blocks if name in b.header and re.search(r"\b%d\b" % tid,
+                                                                          b.header)]
+    assert len(headers) == 1, "no single header for %s (%d) among %s" % (
+        name, tid, [b.header for b in blocks])
+    return headers[0]
+
+
+def test_dump_text_has_a_header_per_thread_naming_it_and_its_tid(parked):
     workload, snapshot, text = parked
-    threads = parse_text_dump(text)
-    assert len(threads) == len(workload.threads), text
+    blocks = parse_text_dump(text)
+    with_frames = [b for b in blocks if b.frames]
+    assert len(with_frames) == len(workload.threads), text
     for name, tid in workload.threads:
-        headers = [t.header for t in threads
-                   if name in t.header and re.search(r"\b%d\b" % tid, t.header)]
-        assert len(headers) == 1, "no single header for %s (%d) in:\n%s" % (name, tid, text)
-        assert "gil" in headers[0].lower(), headers[0]
+        assert header_of(with_frames, name, tid)
 
 
 def test_dump_text_reads_like_a_traceback_innermost_last_with_source(python, parked):
     workload, snapshot, text = parked
-    for thread in parse_text_dump(text):
-        name = next(n for n, tid in workload.threads if n in thread.header)
+    for thread in [b for b in parse_text_dump(text) if b.frames]:
+        names = [n for n, tid in workload.threads if n in thread.header]
+        assert len(names) == 1, "header names no single thread: %r" % thread.header
+        name = names[0]
         in_script = [f for f in thread.frames if f.file == workload.script]
         assert in_script, thread
         # innermost last: the last frame of the script is the parking one
@@ -130,3 +139,23 @@ def test_dump_json_says_the_busy_thread_holds_the_gil(python, profiler, start_wo
         assert all(isinstance(t["holds_gil"], bool) for t in snapshot["threads"]), snapshot
     assert any(h == ["busy"] for h in holders), "GIL holders in 5 dumps: %s" % holders
     assert all(h in ([], ["busy"]) for h in holders), "GIL holders in 5 dumps: %s" % holders
+
+
+def test_dump_text_header_says_whether_the_thread_holds_the_gil(python, profiler, start_workload):
+    """The busy thread's header mentions the GIL when it holds it, and reads differently
+    from the sleeper's, which does not."""
+    workload = start_workload(python, "busy_and_sleeping_threads.py")
+    seen = []
+    for _ in range(5):
+        run = profiler.run("dump", "--pid", workload.pid)
+        assert run.returncode == 0, run.describe()
+        blocks = parse_text_dump(run.stdout.decode("utf-8"))
+        busy, sleeper = (header_of(blocks, name, workload.tid(name))
+                         for name in ("busy", "sleeper"))
+        seen.append((busy, sleeper))
+        anonymous = [h.replace(name, "NAME").replace(str(workload.tid(name)), "TID")
+                     for h, name in ((busy, "busy"), (sleeper, "sleeper"))]
+        if "gil" in busy.lower() and anonymous[0] != anonymous[1]:
+            return
+    pytest.fail("in 5 dumps the busy thread's header never said it holds the GIL apart from "
+                "the sleeper's: %s" % seen)

@@ -131,7 +131,8 @@ def test_target_exiting_mid_recording_ends_it_with_output_and_exit_0(
         python, profiler, start_workload, tmp_path):
     workload = start_workload(python, "named_threads.py", "--seconds", "1.5")
     output = tmp_path / "cut-short.txt"
-    run = profiler.run("--mode", "wall", "-d", "60", "-o", output, "--pid", workload.pid, timeout=20)
+    run = profiler.run("--mode", "wall", "-d", "60", "-o", output, "--pid", workload.pid,
+                       timeout=20)
     assert run.returncode == 0, run.describe()
     assert run.elapsed < 15, "the profiler went on after its target exited\n" + run.describe()
     profile = parse_collapsed(output.read_bytes())

@@ -18,8 +18,9 @@ def test_every_promised_interpreter_is_present():
             problems.append("%s: missing, looked in %s" % (interpreter.id, interpreter.looked_in))
             continue
         try:
-            ran = subprocess.run([interpreter.path, "-c", "import sys; print(sys.version_info[:2])"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+            ran = subprocess.run(
+                [interpreter.path, "-c", "import sys; print(sys.version_info[:2])"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as error:
             problems.append("%s: %s does not run: %s" % (interpreter.id, interpreter.path, error))
             continue

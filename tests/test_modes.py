@@ -35,12 +35,14 @@ def samples_per_thread(workload, profile):
 
 
 def test_cpu_mode_samples_the_busy_thread_and_almost_never_the_sleeping_ones(recordings):
+    """The sleepers wake every 2 s and are runnable for a moment (longer while they wait
+    for a CPU on a loaded machine): a few samples, never a tenth of the busy thread's."""
     workload, found = recordings
     run, profile = found["cpu"]
     counts = samples_per_thread(workload, profile)
     assert counts["busy"] >= 0.25 * RATE, "%s\n%s" % (counts, run.describe())
     for sleeper in ("sleeper", "MainThread"):
-        assert counts[sleeper] <= max(2, 0.02 * counts["busy"]), counts
+        assert counts[sleeper] <= 0.1 * counts["busy"], counts
     assert profile.samples_containing("spins_on_the_cpu") == counts["busy"]
 
 

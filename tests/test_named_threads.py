@@ -86,7 +86,8 @@ def test_recording_ends_with_the_summary_line(attached):
 
 def test_wrapped_command_shows_its_named_threads(python, profiler, tmp_path):
     output = tmp_path / "threads.txt"
-    run = profiler.run("--mode", "wall", "-o", output, "--", python.path, Workload.path_of(SCRIPT), "--seconds", "1.5")
+    run = profiler.run("--mode", "wall", "-o", output,
+                       "--", python.path, Workload.path_of(SCRIPT), "--seconds", "1.5")
     assert run.returncode == 0, run.describe()
     workload = Workload.from_output(python, SCRIPT, run.stdout)
     profile = parse_collapsed(output.read_bytes())
@@ -94,3 +95,16 @@ def test_wrapped_command_shows_its_named_threads(python, profiler, tmp_path):
     tids = {tid for _, tid in workload.threads}
     strangers = {root for root in profile.roots() if root[1] not in tids}
     assert not strangers, "threads the workload does not have: %s" % strangers
+
+
+def test_blocking_recording_sees_the_same_parked_threads(python, profiler, start_workload,
+                                                         tmp_path):
+    """--blocking pauses the target for each sample; what it records is the same."""
+    workload = start_workload(python, SCRIPT)
+    output = tmp_path / "blocking.txt"
+    run = profiler.run("--blocking", "--mode", "wall", "-d", "1", "-o", output,
+                       "--pid", workload.pid)
+    assert run.returncode == 0, run.describe()
+    profile = parse_collapsed(output.read_bytes())
+    assert profile.roots() == set(workload.threads), run.describe()
+    assert_each_thread_is_parked_where_it_is(python, profile, workload)

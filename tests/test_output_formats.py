@@ -4,7 +4,7 @@ are sampled.)"""
 
 import pytest
 
-from conftest import Profiler, Workload, parse_collapsed, parse_svg_titles, shown_name
+from conftest import Workload, parse_collapsed, parse_svg_titles, shown_name
 from test_named_threads import PARKED_IN, SCRIPT
 
 

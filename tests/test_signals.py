@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from conftest import (assert_running_freely, marker_line, parse_collapsed, parse_svg_titles,
-                      shown_name)
+from conftest import assert_running_freely, parse_collapsed, parse_svg_titles, shown_name
 from test_named_threads import PARKED_IN, SCRIPT, assert_each_thread_is_parked_where_it_is
 
 RECORD_BEFORE_SIGNAL = 1.0  # seconds
@@ -33,23 +32,20 @@ def assert_svg_shows_every_thread_and_parking_function(python, data, workload):
         assert any(name in title for title in titles), "no <title> shows thread %s" % name
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGINT], ids=["SIGINT"])
-def test_signal_ends_recording_with_complete_collapsed_output(
-        python, profiler, start_workload, tmp_path, signal_number):
+def test_sigint_ends_recording_with_complete_collapsed_output(python, profiler, start_workload,
+                                                             tmp_path):
     workload = start_workload(python, SCRIPT)
     output = tmp_path / "interrupted.txt"
-    interrupt(profiler, workload, signal_number, "-o", output)
+    interrupt(profiler, workload, signal.SIGINT, "-o", output)
     profile = parse_collapsed(output.read_bytes())
     assert profile.roots() == set(workload.threads)
     assert_each_thread_is_parked_where_it_is(python, profile, workload)
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGINT], ids=["SIGINT"])
-def test_signal_ends_recording_with_a_complete_svg(
-        python, profiler, start_workload, tmp_path, signal_number):
+def test_sigint_ends_recording_with_a_complete_svg(python, profiler, start_workload, tmp_path):
     workload = start_workload(python, SCRIPT)
     output = tmp_path / "interrupted.svg"
-    interrupt(profiler, workload, signal_number, "-o", output)
+    interrupt(profiler, workload, signal.SIGINT, "-o", output)
     assert_svg_shows_every_thread_and_parking_function(python, output.read_bytes(), workload)
 
 

@@ -23,7 +23,7 @@ def spins_on_the_cpu(started):
 def sleeps_off_the_cpu(started):
     started.set()
     while True:
-        time.sleep(0.5)  # asleep
+        time.sleep(2)  # asleep
 
 
 def main(seconds):
@@ -45,7 +45,7 @@ def main(seconds):
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        time.sleep(0.5)
+        time.sleep(max(0.0, min(2.0, deadline - time.monotonic())))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Both functions do the same unit of work; each round calls one 7 times and the ot
 times, in a shuffled order so a sampler ticking at a fixed rate cannot fall into step
 with the rounds. A profiler's samples whose stack contains each function must split 70/30.
 
-Prints one JSON line {"pid", "python", "threads"}, then works for --seconds.
+Prints one JSON line {"pid", "python", "threads"}, then works for --seconds, and at the end
+tells on stderr how much of a CPU it had.
 """
 import argparse
 import json
@@ -41,11 +42,16 @@ def main(seconds):
 
     one_round = [called_seven_times_per_round] * 7 + [called_three_times_per_round] * 3
     shuffler = random.Random(7030)
-    deadline = time.monotonic() + seconds
+    started, cpu_at_start = time.monotonic(), time.process_time()
+    deadline = started + seconds
     while time.monotonic() < deadline:
         shuffler.shuffle(one_round)
         for function in one_round:
             function()
+    # A split measured on a machine that starved us is noise; say how much CPU we had.
+    print("cpu_split_70_30: had %.0f%% of a CPU" % (
+        100 * (time.process_time() - cpu_at_start) / (time.monotonic() - started)),
+        file=sys.stderr)
 
 
 if __name__ == "__main__":
