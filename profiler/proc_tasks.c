@@ -21,8 +21,11 @@ void proc_tasks_init(struct proc_tasks *tasks, int pid)
 
 void proc_tasks_close(struct proc_tasks *tasks)
 {
-    for (int i = 0; i < tasks->count; i++)
+    for (int i = 0; i < tasks->count; i++) {
         close(tasks->files[i].fd);
+        if (tasks->files[i].syscall_fd >= 0)
+            close(tasks->files[i].syscall_fd);
+    }
     tasks->count = 0;
 }
 
@@ -44,19 +47,42 @@ static int proc_tasks_open(struct proc_tasks *tasks, int tid)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    tasks->files[tasks->count] = (struct proc_task_file){tid, fd, tasks->tick};
+    tasks->files[tasks->count] = (struct proc_task_file){tid, fd, -1, tasks->tick};
     return tasks->count++;
+}
+
+static int proc_tasks_find(struct proc_tasks *tasks, int tid)
+{
+    for (int i = 0; i < tasks->count; i++)
+        if (tasks->files[i].tid == tid)
+            return i;
+    return proc_tasks_open(tasks, tid);
+}
+
+int proc_tasks_syscall(struct proc_tasks *tasks, int tid, char *buf, size_t cap)
+{
+    int at = proc_tasks_find(tasks, tid);
+    if (at < 0 || cap < 2)
+        return -1;
+    struct proc_task_file *file = &tasks->files[at];
+    if (file->syscall_fd < 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", tasks->pid, tid);
+        file->syscall_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (file->syscall_fd < 0)
+            return -1;
+    }
+    ssize_t got = pread(file->syscall_fd, buf, cap - 1, 0);
+    if (got <= 0)
+        return -1;
+    buf[got] = '\0';
+    return 0;
 }
 
 char proc_tasks_state(struct proc_tasks *tasks, int tid)
 {
-    int at = -1;
-    for (int i = 0; i < tasks->count; i++)
-        if (tasks->files[i].tid == tid) {
-            at = i;
-            break;
-        }
-    if (at < 0 && (at = proc_tasks_open(tasks, tid)) < 0)
+    int at = proc_tasks_find(tasks, tid);
+    if (at < 0)
         return 0;
     tasks->files[at].last_used = tasks->tick;
     char text[512];
@@ -73,6 +99,8 @@ void proc_tasks_next_sample(struct proc_tasks *tasks)
     for (int i = 0; i < tasks->count;) {
         if (tasks->tick - tasks->files[i].last_used > PROC_TASKS_IDLE_SAMPLES) {
             close(tasks->files[i].fd);
+            if (tasks->files[i].syscall_fd >= 0)
+                close(tasks->files[i].syscall_fd);
             tasks->files[i] = tasks->files[--tasks->count];
         } else {
             i++;

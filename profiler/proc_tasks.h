@@ -2,6 +2,7 @@
 #ifndef PYCONC_PROFILER_PROC_TASKS_H
 #define PYCONC_PROFILER_PROC_TASKS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PROC_TASKS_MAX_OPEN 4096
@@ -9,6 +10,7 @@
 struct proc_task_file {
     int tid;
     int fd;
+    int syscall_fd; /* /proc/PID/task/TID/syscall, opened on first need; -1 none */
     uint64_t last_used; /* sample number, for closing files of dead threads */
 };
 
@@ -25,6 +27,10 @@ void proc_tasks_close(struct proc_tasks *tasks);
 /* The state letter of /proc/PID/task/TID/stat ('R', 'S', 'D', 't', ...), or 0
  * when unknown.  The file stays open and is re-read with pread. */
 char proc_tasks_state(struct proc_tasks *tasks, int tid);
+
+/* The text of /proc/PID/task/TID/syscall (kept open, pread), into buf.
+ * 0, or -1 when it cannot be read. */
+int proc_tasks_syscall(struct proc_tasks *tasks, int tid, char *buf, size_t cap);
 
 /* Closes files not used for `age` calls of proc_tasks_next_sample. */
 void proc_tasks_next_sample(struct proc_tasks *tasks);

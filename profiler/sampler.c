@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../readers/linetable.h"
+#include "../readers/thread_state.h"
 #include "blocking.h"
 
 volatile sig_atomic_t sampler_stop_requested = 0;
@@ -26,7 +27,8 @@ static struct blocking sampler_blocking;
 #define SAMPLER_FRAME_HIDDEN (INTERN_FAILED - 1)
 
 /* Frame id of frame `index` of target->walk, or INTERN_FAILED when it cannot be resolved. */
-static uint32_t sampler_frame(struct target *target, struct store *store, uint32_t index)
+static uint32_t sampler_frame(struct target *target, struct store *store, uint32_t index,
+                              int *event_loop)
 {
     const struct raw_frame *raw = &target->walk.frames[index];
     struct code_info *code = target_code(target, index);
@@ -37,10 +39,39 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
     if (!code->user_set) {
         code->user[0] = store_string(store, code->name);
         code->user[1] = store_string(store, code->file);
+        /* asyncio's BaseEventLoop._run_once: the loop's selector wait is idleness */
+        size_t len = strlen(code->name);
+        code->user[2] = len >= 9 && strcmp(code->name + len - 9, "_run_once") == 0;
         code->user_set = 1;
     }
+    *event_loop |= code->user[2] != 0;
     int line = linetable_line(&code->lines, raw->offset, code->firstlineno);
     return store_frame(store, code->user[0], code->user[1], line);
+}
+
+/* The sample state of a thread (readers/thread_state.c has the rules). */
+static int sampler_state(struct target *target, int tid, char sched, int holds_gil,
+                         int event_loop)
+{
+    static const int states[] = {
+        [ACTIVITY_UNKNOWN] = STATE_UNKNOWN,     [ACTIVITY_RUNNING] = STATE_RUNNING,
+        [ACTIVITY_GIL_WAIT] = STATE_GIL_WAIT,   [ACTIVITY_LOCK_WAIT] = STATE_LOCK_WAIT,
+        [ACTIVITY_IO_WAIT] = STATE_IO_WAIT,     [ACTIVITY_SLEEPING] = STATE_SLEEPING,
+        [ACTIVITY_IDLE] = STATE_IDLE,
+    };
+    struct thread_view view;
+    memset(&view, 0, sizeof view);
+    view.sched = sched;
+    view.holds_gil = holds_gil;
+    view.gil = target->gil;
+    view.gil_size = target->runtime.layout.gil_size;
+    view.in_event_loop = event_loop;
+    view.call.number = -1;
+    char text[256];
+    if (tid > 0 && sched != 'R' && sched != 0 &&
+        proc_tasks_syscall(&target->tasks, tid, text, sizeof text) == 0)
+        thread_state_parse_syscall(text, &view.call);
+    return states[thread_state_classify(&view)];
 }
 
 static int sampler_thread(struct target *target, const struct options *options,
@@ -49,8 +80,8 @@ static int sampler_thread(struct target *target, const struct options *options,
     const struct thread_state_info *thread = &target->threads[index];
     static uint32_t ids[FRAMES_MAX_DEPTH + 1];
     uint64_t native = target_native_tid(target, thread);
-    if (options->mode == MODE_CPU && native != 0 &&
-        proc_tasks_state(&target->tasks, (int)native) != 'R')
+    char sched = native != 0 ? proc_tasks_state(&target->tasks, (int)native) : 0;
+    if (options->mode == MODE_CPU && native != 0 && sched != 'R')
         return 0;
     if (target_walk_frames(target, index) != 0) {
         stats->torn++;
@@ -66,8 +97,9 @@ static int sampler_thread(struct target *target, const struct options *options,
                                    store_string(store, ""), 0);
         stats->truncated++;
     }
+    int event_loop = 0;
     for (uint32_t i = walk->depth; i-- > 0;) {
-        uint32_t id = sampler_frame(target, store, i);
+        uint32_t id = sampler_frame(target, store, i, &event_loop);
         if (id == SAMPLER_FRAME_HIDDEN)
             continue;
         if (id == INTERN_FAILED) {
@@ -84,8 +116,11 @@ static int sampler_thread(struct target *target, const struct options *options,
                                       store_string(store, name), from_python);
     if (thread_id == INTERN_FAILED)
         return -1;
-    struct store_sample_info info = {stats->tick_ns - stats->start_ns, STATE_UNKNOWN,
-                                     thread->tstate == target->gil_holder, STORE_NO_TASK};
+    int holds_gil = thread->tstate == target->gil_holder;
+    struct store_sample_info info = {
+        stats->tick_ns - stats->start_ns,
+        sampler_state(target, (int)native, sched, holds_gil, event_loop), holds_gil,
+        STORE_NO_TASK};
     return store_add(store, thread_id, &info, ids, depth);
 }
 
@@ -108,8 +143,7 @@ int sampler_tick(struct target *target, const struct options *options, struct st
     }
     if (options->blocking)
         blocking_resume(&sampler_blocking);
-    if (options->mode == MODE_CPU)
-        proc_tasks_next_sample(&target->tasks);
+    proc_tasks_next_sample(&target->tasks);
     stats->ticks++;
     return result;
 }

@@ -16,6 +16,7 @@
 #include "../../readers/objects.h"
 #include "../../readers/remote.h"
 #include "../../readers/strings.h"
+#include "../../readers/thread_state.h"
 #include "../../readers/threads.h"
 
 static int passed, failed;
@@ -289,8 +290,37 @@ static void test_random_memory_never_crashes_the_readers(void)
     CHECK(1);
 }
 
+static void test_blocking_calls_are_classified(void)
+{
+    struct thread_view view;
+    memset(&view, 0, sizeof view);
+    view.gil = 0x1000;
+    view.gil_size = 0x100;
+    view.sched = 'S';
+    CHECK(thread_state_parse_syscall("202 0x1040 0x189 0x0 0x0 0x0 0x0 0x7ffc 0x7f00\n",
+                                     &view.call) == 0);
+    CHECK(thread_state_classify(&view) == ACTIVITY_GIL_WAIT);
+    thread_state_parse_syscall("202 0x5550 0x189 0x0 0x0 0x0 0x0 0x7ffc 0x7f00\n", &view.call);
+    CHECK(thread_state_classify(&view) == ACTIVITY_LOCK_WAIT);
+    thread_state_parse_syscall("230 0x1 0x0 0x7ffc 0x0 0x0 0x0 0x7ffc 0x7f00\n", &view.call);
+    CHECK(thread_state_classify(&view) == ACTIVITY_SLEEPING);
+    thread_state_parse_syscall("23 0x0 0x0 0x0 0x0 0x7ffc 0x0 0x7ffc 0x7f00\n", &view.call);
+    CHECK(thread_state_classify(&view) == ACTIVITY_SLEEPING); /* select(0, ...) */
+    thread_state_parse_syscall("45 0x5 0x7f 0xa 0x0 0x0 0x0 0x7ffc 0x7f00\n", &view.call);
+    CHECK(thread_state_classify(&view) == ACTIVITY_IO_WAIT);
+    thread_state_parse_syscall("232 0x3 0x7f 0x1 0xffffffff 0x0 0x0 0x7ffc 0x7f00\n", &view.call);
+    CHECK(thread_state_classify(&view) == ACTIVITY_IO_WAIT);
+    view.in_event_loop = 1;
+    CHECK(thread_state_classify(&view) == ACTIVITY_IDLE);
+    view.sched = 'R';
+    CHECK(thread_state_classify(&view) == ACTIVITY_RUNNING);
+    CHECK(thread_state_parse_syscall("running\n", &view.call) == 0 && !view.call.known);
+    CHECK(thread_state_parse_syscall("garbage", &view.call) == -1);
+}
+
 int main(void)
 {
+    test_blocking_calls_are_classified();
     test_lnotab_lines_follow_address_increments();
     test_linetable_310_ranges_and_no_line_marker();
     test_location_table_forms();
