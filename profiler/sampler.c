@@ -98,6 +98,7 @@ static int sampler_thread(struct target *target, const struct options *options,
         stats->truncated++;
     }
     int event_loop = 0;
+    uint64_t misses = target->codes.misses;
     for (uint32_t i = walk->depth; i-- > 0;) {
         uint32_t id = sampler_frame(target, store, i, &event_loop);
         if (id == SAMPLER_FRAME_HIDDEN)
@@ -110,6 +111,16 @@ static int sampler_thread(struct target *target, const struct options *options,
     }
     if (depth == 0)
         return 0;
+    /* A code object resolved for the first time may have been freed (and its
+     * memory reused) while we read it: trust it only if every frame still
+     * holds the code object it held when walked. */
+    if (target->codes.misses != misses &&
+        frames_recheck(&target->live.base, &target->runtime.layout, walk) != 0) {
+        for (uint32_t i = 0; i < walk->depth; i++)
+            code_cache_forget(&target->codes, walk->frames[i].code);
+        stats->torn++;
+        return 0;
+    }
     int from_python;
     const char *name = target_thread_name(target, thread, native, &from_python);
     uint32_t thread_id = store_thread(store, native ? native : thread->thread_id,

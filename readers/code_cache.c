@@ -90,12 +90,26 @@ static int code_resolve(struct code_info *info, struct remote *mem, const struct
         return -1;
     unsigned char *bytes;
     size_t len;
-    if (bytes_read(mem, layout, table, &bytes, &len) == 0) {
-        int rc = linetable_decode(layout->linetable_kind, bytes, len, firstlineno, &info->lines);
-        free(bytes);
-        if (rc != 0)
-            return -1;
-    }
+    if (bytes_read(mem, layout, table, &bytes, &len) != 0)
+        return -1;
+    int rc = linetable_decode(layout->linetable_kind, bytes, len, firstlineno, &info->lines);
+    free(bytes);
+    if (rc != 0)
+        return -1;
+    /* The fields must not have moved while we followed them: a code object
+     * being filled in (or torn down, or given a new co_filename by the
+     * import system) could have handed us a string that was already freed. */
+    unsigned char again[CODE_HEADER_MAX];
+    uint64_t size = code_cache_header_size(layout);
+    if (remote_read(mem, addr, again, size) != 0 ||
+        !remote_refcount_plausible(code_field_ptr(again, 0)) || /* ob_refcnt: not freed */
+        code_field_ptr(again, layout->code_filename) != filename ||
+        code_field_ptr(again, layout->code_name) != name ||
+        code_field_ptr(again, layout->code_linetable) != table ||
+        (layout->code_qualname != LAYOUT_NONE &&
+         code_field_ptr(again, layout->code_qualname) != qualname) ||
+        memcmp(again + layout->code_firstlineno, header + layout->code_firstlineno, 4) != 0)
+        return -1;
     info->addr = addr;
     info->identity[0] = filename;
     info->identity[1] = name;
@@ -105,6 +119,13 @@ static int code_resolve(struct code_info *info, struct remote *mem, const struct
 }
 
 /* Bytes of the code object header that hold every field we read. */
+void code_cache_forget(struct code_cache *cache, uint64_t addr)
+{
+    struct code_info *info = &cache->slots[code_cache_slot(cache, addr)];
+    if (info->addr == addr)
+        code_info_clear(info);
+}
+
 struct code_info *code_cache_trusted(struct code_cache *cache, uint64_t addr)
 {
     struct code_info *info = &cache->slots[code_cache_slot(cache, addr)];

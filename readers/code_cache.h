@@ -44,6 +44,9 @@ struct code_cache {
 int code_cache_init(struct code_cache *cache, size_t capacity);
 void code_cache_free(struct code_cache *cache);
 
+/* Drops the entry for addr (it was resolved from a torn read). */
+void code_cache_forget(struct code_cache *cache, uint64_t addr);
+
 /* The entry for addr if it can be trusted without reading its header
  * (checked at the current, non-zero generation), else NULL. */
 struct code_info *code_cache_trusted(struct code_cache *cache, uint64_t addr);

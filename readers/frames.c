@@ -43,12 +43,14 @@ static uint64_t frames_prefix_size(const struct layout *l)
     return end;
 }
 
-static void frames_push(struct frame_walk *walk, uint64_t code, int64_t offset, int owner)
+static void frames_push(struct frame_walk *walk, uint64_t frame, uint64_t code, int64_t offset,
+                        int owner)
 {
     if (walk->depth == FRAMES_MAX_DEPTH) {
         walk->truncated = 1;
         return;
     }
+    walk->frames[walk->depth].addr = frame;
     walk->frames[walk->depth].code = code;
     walk->frames[walk->depth].offset = offset;
     walk->frames[walk->depth].owner = owner;
@@ -113,7 +115,7 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
                 return -1;
             uint64_t code = frames_u64(buf, layout->frame_code);
             int64_t lasti = frames_i32(buf, layout->frame_lasti);
-            frames_push(walk, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0);
+            frames_push(walk, frame, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0);
             next = frames_u64(buf, layout->frame_back);
         } else {
             uint64_t code = frames_u64(buf, layout->iframe_code) & ~layout->iframe_code_tag_mask;
@@ -125,7 +127,7 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
                 uint64_t instr = frames_u64(buf, layout->iframe_instr);
                 uint64_t first = code + layout->code_code_adaptive;
                 int64_t offset = (int64_t)(instr - first);
-                frames_push(walk, code, offset, owner);
+                frames_push(walk, frame, code, offset, owner);
             }
             next = frames_u64(buf, layout->iframe_previous);
         }
@@ -133,5 +135,28 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
             return -1;
         frame = next;
     }
+    return 0;
+}
+
+int frames_recheck(struct remote *mem, const struct layout *layout, const struct frame_walk *walk)
+{
+    static uint64_t seen[FRAMES_MAX_DEPTH], refcnt[FRAMES_MAX_DEPTH];
+    static struct remote_request requests[2 * FRAMES_MAX_DEPTH];
+    int objects = layout->frame_kind == FRAME_OBJECTS;
+    uint64_t field = objects ? layout->frame_code : layout->iframe_code;
+    uint64_t mask = objects ? 0 : layout->iframe_code_tag_mask;
+    size_t n = 0;
+    for (uint32_t i = 0; i < walk->depth; i++) {
+        requests[n++] = (struct remote_request){walk->frames[i].addr + field, &seen[i], 8, 0};
+        /* <=3.10 frames are objects: a finished frame may be freed with f_code intact. */
+        if (objects)
+            requests[n++] = (struct remote_request){walk->frames[i].addr, &refcnt[i], 8, 0};
+    }
+    if (remote_read_batch(mem, requests, n) != n)
+        return -1;
+    for (uint32_t i = 0; i < walk->depth; i++)
+        if ((seen[i] & ~mask) != walk->frames[i].code ||
+            (objects && !remote_refcount_plausible(refcnt[i])))
+            return -1;
     return 0;
 }

@@ -17,6 +17,7 @@
 #define FRAME_OWNER_GENERATOR 1
 
 struct raw_frame {
+    uint64_t addr;   /* the frame (PyFrameObject or _PyInterpreterFrame) */
     uint64_t code;   /* PyCodeObject address */
     int64_t offset;  /* byte offset of the current instruction in the bytecode; <0: not started */
     int owner;       /* 3.11+: _PyInterpreterFrame.owner */
@@ -36,6 +37,14 @@ struct frame_walk {
     uint64_t shim_codes[FRAMES_SHIM_CODES];
     int shim_count;
 };
+
+/* Reads every frame's code pointer again (one batch) and returns 0 when all
+ * still hold the code objects the walk saw, -1 otherwise.  A frame holds a
+ * strong reference to its code: if the pointer did not change, the code
+ * object was alive while it was being resolved in between, so the names read
+ * from it are its own, not those of a freed object or of its successor at
+ * the same address. */
+int frames_recheck(struct remote *mem, const struct layout *layout, const struct frame_walk *walk);
 
 /* True when a frame must not be shown: CPython's own _PyFrame_IsIncomplete
  * (3.11+): not a generator's, and not yet past its code's first traceable

@@ -44,6 +44,14 @@ static inline int remote_read(struct remote *r, uint64_t addr, void *buf, size_t
     return r->read(r, addr, buf, len);
 }
 
+/* True for a reference count a live object could have.  A freed object's
+ * memory holds the allocator's free-list pointer (or 0) where ob_refcnt was,
+ * which this rejects; immortal objects (3.12+) count about 2^32. */
+static inline int remote_refcount_plausible(uint64_t refcnt)
+{
+    return refcnt > 0 && refcnt < (UINT64_C(1) << 44);
+}
+
 /* True for an address range a user-space read could ever satisfy. */
 static inline int remote_plausible(uint64_t addr, size_t len)
 {

@@ -45,11 +45,21 @@ int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, 
     if (cap < 8)
         return -1;
     out[0] = '\0';
+    /* One read of the header: ob_refcnt (offset 0), length and state. */
+    unsigned char head[64];
+    uint64_t head_size = layout->unicode_state + 4;
+    if (layout->unicode_length + 8 > head_size)
+        head_size = layout->unicode_length + 8;
+    if (head_size > sizeof head || remote_read(mem, addr, head, head_size) != 0)
+        return -1;
     int64_t length;
     uint32_t state;
-    if (remote_read(mem, addr + layout->unicode_length, &length, sizeof length) != 0 ||
-        remote_read(mem, addr + layout->unicode_state, &state, sizeof state) != 0)
-        return -1;
+    uint64_t refcnt;
+    memcpy(&refcnt, head, sizeof refcnt);
+    memcpy(&length, head + layout->unicode_length, sizeof length);
+    memcpy(&state, head + layout->unicode_state, sizeof state);
+    if (!remote_refcount_plausible(refcnt))
+        return -1; /* a freed string */
     unsigned kind = (state >> layout->unicode_kind_shift) & 7u;
     unsigned compact = (state >> layout->unicode_compact_shift) & 1u;
     unsigned ascii = (state >> layout->unicode_ascii_shift) & 1u;
@@ -75,8 +85,8 @@ int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, 
         else
             cp = (uint32_t)raw[4 * i] | (uint32_t)raw[4 * i + 1] << 8 |
                  (uint32_t)raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24;
-        if (ascii && cp >= 0x80)
-            return -1; /* torn: an ASCII string with a non-ASCII byte */
+        if ((ascii && cp >= 0x80) || cp == 0)
+            return -1; /* torn: an ASCII string with a non-ASCII byte, or not yet written */
         used += string_put_utf8(out + used, cp);
     }
     if (truncated) {

@@ -193,6 +193,7 @@ static void test_shim_frames_are_skipped(void)
 
 static uint64_t put_ascii(const struct layout *l, uint64_t addr, const char *text)
 {
+    put_u64(addr, 1); /* ob_refcnt: a live object */
     int64_t length = (int64_t)strlen(text);
     memcpy(memory + (addr + l->unicode_length - BASE), &length, sizeof length);
     uint32_t state = (1u << l->unicode_kind_shift) | (1u << l->unicode_compact_shift) |
@@ -211,6 +212,10 @@ static void test_strings_are_read_and_capped(void)
     put_ascii(&l, BASE + 0x100, "handle_request");
     CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == 14);
     CHECK(strcmp(out, "handle_request") == 0);
+    /* A freed string (the allocator's free-list pointer where ob_refcnt was) is refused. */
+    put_u64(BASE + 0x100, 0x55d0c0ffee00ull);
+    CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == -1);
+    put_u64(BASE + 0x100, 1);
     /* A huge length is cut to what the buffer holds, never overrun. */
     int64_t huge = (int64_t)1 << 40;
     memcpy(memory + (BASE + 0x100 + l.unicode_length - BASE), &huge, sizeof huge);
