@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream.h"
 #include "json.h"
 #include "profile.h"
 #include "profile_index.h"
@@ -299,12 +300,8 @@ int chrome_trace_write(FILE *out, const struct profile *profile)
         return -1;
     if (chrome_write_all(&walk, &index) < 0)
         goto done;
-    if (fflush(out) != 0)
+    if (stream_finish(out) != 0)
         goto done;
-    if (ferror(out)) {
-        errno = EIO; /* an earlier write failed; its errno is long gone */
-        goto done;
-    }
     result = 0;
 
 done:

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream.h"
 #include "frame_text.h"
 #include "profile.h"
 
@@ -109,12 +110,8 @@ int collapsed_write(FILE *out, const struct profile *profile)
     qsort(lines, made, sizeof *lines, collapsed_compare);
     if (collapsed_print_merged(out, lines, made) < 0)
         goto done;
-    if (fflush(out) != 0)
+    if (stream_finish(out) != 0)
         goto done;
-    if (ferror(out)) {
-        errno = EIO; /* an earlier write failed; its errno is long gone */
-        goto done;
-    }
     result = 0;
 
 done:

@@ -15,144 +15,126 @@
  * keep the result's order.  Numbers are formatted without the locale so a
  * decimal comma can never break the document. */
 #include <errno.h>
-#include <stdarg.h>
 
+#include "stream.h"
 #include "diff.h"
 #include "json.h"
 
-struct diff_json {
-    FILE *out;
-    int failed; /* sticky */
-};
 
-static void diff_json_printf(struct diff_json *json, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
 
-static void diff_json_printf(struct diff_json *json, const char *format, ...)
-{
-    va_list args;
-
-    if (json->failed)
-        return;
-    va_start(args, format);
-    if (vfprintf(json->out, format, args) < 0)
-        json->failed = 1;
-    va_end(args);
-}
-
-static void diff_json_string(struct diff_json *json, const char *text)
+static void diff_json_string(struct sticky_out *json, const char *text)
 {
     if (!json->failed && json_write_string(json->out, text) != 0)
         json->failed = 1;
 }
 
-static void diff_json_number(struct diff_json *json, const char *key, double value)
+static void diff_json_number(struct sticky_out *json, const char *key, double value)
 {
     char buf[48];
 
-    diff_json_printf(json, "\"%s\":%s", key, diff_format_number(buf, sizeof buf, value, 6, 0));
+    sticky_printf(json, "\"%s\":%s", key, diff_format_number(buf, sizeof buf, value, 6, 0));
 }
 
-static void diff_json_measure_fields(struct diff_json *json, const struct diff_measure *m)
+static void diff_json_measure_fields(struct sticky_out *json, const struct diff_measure *m)
 {
     diff_json_number(json, "before", m->share[DIFF_BEFORE]);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "after", m->share[DIFF_AFTER]);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "change", m->change);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "ci_low", m->low);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "ci_high", m->high);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "se_before", m->se[DIFF_BEFORE]);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "se_after", m->se[DIFF_AFTER]);
-    diff_json_printf(json, ",\"samples_before\":%llu,\"samples_after\":%llu,\"beyond_noise\":%s",
+    sticky_printf(json, ",\"samples_before\":%llu,\"samples_after\":%llu,\"beyond_noise\":%s",
                      (unsigned long long)m->count[DIFF_BEFORE],
                      (unsigned long long)m->count[DIFF_AFTER], m->beyond_noise ? "true" : "false");
 }
 
-static void diff_json_measure(struct diff_json *json, const char *key, const struct diff_measure *m)
+static void diff_json_measure(struct sticky_out *json, const char *key, const struct diff_measure *m)
 {
-    diff_json_printf(json, "\"%s\":{", key);
+    sticky_printf(json, "\"%s\":{", key);
     diff_json_measure_fields(json, m);
-    diff_json_printf(json, "}");
+    sticky_printf(json, "}");
 }
 
-static void diff_json_side(struct diff_json *json, const char *key,
+static void diff_json_side(struct sticky_out *json, const char *key,
                            const struct diff_side_summary *side)
 {
-    diff_json_printf(json, "\"%s\":{\"runs\":%zu,\"samples\":%llu,", key, side->runs,
+    sticky_printf(json, "\"%s\":{\"runs\":%zu,\"samples\":%llu,", key, side->runs,
                      (unsigned long long)side->samples);
     diff_json_number(json, "duration_s", side->duration_s);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "samples_per_second", side->samples_per_second);
-    diff_json_printf(json, ",");
+    sticky_printf(json, ",");
     diff_json_number(json, "rate_hz", side->rate_hz);
-    diff_json_printf(json, "}");
+    sticky_printf(json, "}");
 }
 
-static void diff_json_functions(struct diff_json *json, const struct diff_result *r)
+static void diff_json_functions(struct sticky_out *json, const struct diff_result *r)
 {
-    diff_json_printf(json, "\"functions\":[");
+    sticky_printf(json, "\"functions\":[");
     for (size_t i = 0; i < r->function_count; i++) {
         const struct diff_function *f = &r->functions[i];
 
-        diff_json_printf(json, "%s\n{\"name\":", i ? "," : "");
+        sticky_printf(json, "%s\n{\"name\":", i ? "," : "");
         diff_json_string(json, f->name);
-        diff_json_printf(json, ",\"file\":");
+        sticky_printf(json, ",\"file\":");
         diff_json_string(json, f->file);
-        diff_json_printf(json, ",");
+        sticky_printf(json, ",");
         diff_json_measure(json, "total", &f->total);
-        diff_json_printf(json, ",");
+        sticky_printf(json, ",");
         diff_json_measure(json, "self", &f->self);
-        diff_json_printf(json, "}");
+        sticky_printf(json, "}");
     }
-    diff_json_printf(json, "]");
+    sticky_printf(json, "]");
 }
 
-static void diff_json_concurrency(struct diff_json *json, const struct diff_result *r)
+static void diff_json_concurrency(struct sticky_out *json, const struct diff_result *r)
 {
-    diff_json_printf(json, "\"states\":[");
+    sticky_printf(json, "\"states\":[");
     for (int state = 0; state < STATE_COUNT; state++) {
-        diff_json_printf(json, "%s\n{\"state\":\"%s\",", state ? "," : "",
+        sticky_printf(json, "%s\n{\"state\":\"%s\",", state ? "," : "",
                          sample_state_name(state));
         diff_json_measure_fields(json, &r->states[state]);
-        diff_json_printf(json, "}");
+        sticky_printf(json, "}");
     }
-    diff_json_printf(json, "],\n");
+    sticky_printf(json, "],\n");
     diff_json_measure(json, "gil", &r->gil);
-    diff_json_printf(json, ",\n\"lock_wait_sites\":[");
+    sticky_printf(json, ",\n\"lock_wait_sites\":[");
     for (size_t i = 0; i < r->lock_site_count; i++) {
         const struct diff_lock_site *site = &r->lock_sites[i];
 
-        diff_json_printf(json, "%s\n{\"name\":", i ? "," : "");
+        sticky_printf(json, "%s\n{\"name\":", i ? "," : "");
         diff_json_string(json, site->name);
-        diff_json_printf(json, ",\"file\":");
+        sticky_printf(json, ",\"file\":");
         diff_json_string(json, site->file);
-        diff_json_printf(json, ",\"line\":%d,", site->line);
+        sticky_printf(json, ",\"line\":%d,", site->line);
         diff_json_measure(json, "wait", &site->wait);
-        diff_json_printf(json, "}");
+        sticky_printf(json, "}");
     }
-    diff_json_printf(json, "]");
+    sticky_printf(json, "]");
 }
 
 int diff_json_write(FILE *out, const struct diff_result *r)
 {
-    struct diff_json json = {.out = out};
+    struct sticky_out json = {.out = out};
 
-    diff_json_printf(&json, "{\"units\":{\"share\":\"percent of the side's samples\","
+    sticky_printf(&json, "{\"units\":{\"share\":\"percent of the side's samples\","
                             "\"change\":\"percentage points, after minus before\","
                             "\"ci\":\"95%% interval of the change\"},\n");
     diff_json_side(&json, "before", &r->sides[DIFF_BEFORE]);
-    diff_json_printf(&json, ",\n");
+    sticky_printf(&json, ",\n");
     diff_json_side(&json, "after", &r->sides[DIFF_AFTER]);
-    diff_json_printf(&json, ",\n");
+    sticky_printf(&json, ",\n");
     diff_json_functions(&json, r);
-    diff_json_printf(&json, ",\n");
+    sticky_printf(&json, ",\n");
     diff_json_concurrency(&json, r);
-    diff_json_printf(&json, "}\n");
+    sticky_printf(&json, "}\n");
     if (json.failed)
         return -1;
     if (fflush(out) != 0)

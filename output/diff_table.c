@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "stream.h"
 #include "diff.h"
 #include "frame_text.h"
 
@@ -34,8 +35,7 @@
 #define ANSI_BLUE "\033[94m"
 
 struct diff_table {
-    FILE *out;
-    int failed; /* sticky */
+    struct sticky_out sink;
     int color;
 };
 
@@ -45,12 +45,8 @@ static void diff_table_printf(struct diff_table *table, const char *format, ...)
 static void diff_table_printf(struct diff_table *table, const char *format, ...)
 {
     va_list args;
-
-    if (table->failed)
-        return;
     va_start(args, format);
-    if (vfprintf(table->out, format, args) < 0)
-        table->failed = 1;
+    sticky_vprintf(&table->sink, format, args);
     va_end(args);
 }
 
@@ -287,7 +283,7 @@ static void diff_table_concurrency(struct diff_table *table, const struct diff_r
 
 int diff_table_write(FILE *out, const struct diff_result *r, int color)
 {
-    struct diff_table table = {.out = out, .color = color};
+    struct diff_table table = {.sink = {.out = out, .failed = 0}, .color = color};
 
     diff_table_side(&table, "before:", &r->sides[DIFF_BEFORE]);
     diff_table_side(&table, "after:", &r->sides[DIFF_AFTER]);
@@ -295,7 +291,7 @@ int diff_table_write(FILE *out, const struct diff_result *r, int color)
                               "* beyond noise (95%% interval excludes 0)\n\n");
     diff_table_functions(&table, r);
     diff_table_concurrency(&table, r);
-    if (table.failed)
+    if (table.sink.failed)
         return -1;
     if (fflush(out) != 0)
         return -1;

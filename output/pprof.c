@@ -35,6 +35,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "stream.h"
 #include "frame_text.h"
 #include "profile.h"
 #include "profile_index.h"
@@ -445,12 +446,8 @@ int pprof_write(FILE *out, const struct profile *profile)
     w.zlib_open = 1;
     if (pprof_write_profile(&w) < 0)
         goto done;
-    if (fflush(out) != 0)
+    if (stream_finish(out) != 0)
         goto done;
-    if (ferror(out)) {
-        errno = EIO; /* an earlier write failed; its errno is long gone */
-        goto done;
-    }
     result = 0;
 
 done:

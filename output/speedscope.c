@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "stream.h"
 #include "json.h"
 #include "profile.h"
 #include "profile_index.h"
@@ -223,12 +224,8 @@ int speedscope_write(FILE *out, const struct profile *profile)
         return -1;
     if (speedscope_write_document(&w) < 0)
         goto done;
-    if (fflush(out) != 0)
+    if (stream_finish(out) != 0)
         goto done;
-    if (ferror(out)) {
-        errno = EIO; /* an earlier write failed; its errno is long gone */
-        goto done;
-    }
     result = 0;
 
 done:
