@@ -44,12 +44,14 @@ static inline int remote_read(struct remote *r, uint64_t addr, void *buf, size_t
     return r->read(r, addr, buf, len);
 }
 
-/* True for a reference count a live object could have.  A freed object's
- * memory holds the allocator's free-list pointer (or 0) where ob_refcnt was,
- * which this rejects; immortal objects (3.12+) count about 2^32. */
+/* True for an ob_refcnt word a live str, code or frame object could have.
+ * A freed object's memory holds the allocator's free-list pointer (or 0)
+ * there: a user-space address, in [2^32, 2^48).  Live objects count below
+ * 2^32 (immortal ones: UINT_MAX in 3.12-3.13, 3 << 30 in 3.14+), and 3.14+
+ * keeps flags in the top 16 bits, which no user-space pointer has. */
 static inline int remote_refcount_plausible(uint64_t refcnt)
 {
-    return refcnt > 0 && refcnt < (UINT64_C(1) << 44);
+    return refcnt != 0 && (refcnt < (UINT64_C(1) << 32) || refcnt >= (UINT64_C(1) << 48));
 }
 
 /* True for an address range a user-space read could ever satisfy. */
