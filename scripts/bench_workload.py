@@ -1,7 +1,8 @@
 """Workloads for scripts/bench (runs on CPython 3.8+).
 
   bench_workload.py forever DEPTH     recurse to DEPTH, then spin on CPU until killed
-  bench_workload.py fixed DEPTH N     recurse to DEPTH, do N units of CPU work, print seconds
+  bench_workload.py fixed DEPTH N     recurse to DEPTH, do N units of CPU work, print the
+                                      wall and CPU seconds it took
 """
 import sys
 import time
@@ -35,12 +36,12 @@ def main():
         units = int(sys.argv[3])
 
         def fixed():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             for _ in range(units):
                 unit_of_work()
-            return time.perf_counter() - start
+            return time.perf_counter() - start, time.process_time() - cpu
 
-        print("%.6f" % descend(depth, fixed), flush=True)
+        print("%.6f %.6f" % descend(depth, fixed), flush=True)
 
 
 main()
