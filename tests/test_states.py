@@ -32,12 +32,20 @@ def shares(python, profiler_binary, tmp_path_factory):
 
 @pytest.mark.parametrize("thread,state", [
     ("locker", "lock-wait"),
-    ("sleeper", "sleeping"),
     ("reader", "io-wait"),
     ("selector", "io-wait"),
 ])
 def test_a_parked_thread_is_in_its_state(shares, thread, state):
     assert shares[thread].get(state, 0) >= 0.9, shares[thread]
+
+
+def test_a_sleeping_thread_sleeps_and_queues_for_the_gil_when_it_wakes(shares):
+    # Each wake-up from time.sleep must take the GIL back from the two spinners: that wait
+    # is real gil-wait, a few switch intervals per wake-up.
+    sleeper = shares["sleeper"]
+    assert sleeper.get("sleeping", 0) >= 0.7, sleeper
+    assert sleeper.get("sleeping", 0) + sleeper.get("gil-wait", 0) + \
+        sleeper.get("running", 0) >= 0.97, sleeper
 
 
 def test_cpu_bound_threads_run_or_wait_for_the_gil(shares):
