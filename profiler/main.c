@@ -215,6 +215,8 @@ static int main_sample_and_write(struct target *target, const struct options *op
                                  struct sampler_stats *stats)
 {
     int raw = -1, result = 0;
+    if (options->contention)
+        store->keep_timeline = 1; /* the GIL figures are per tick */
     for (int i = 0; i < outs->count; i++) {
         if (outs->format[i] == FORMAT_RAW)
             raw = i;
@@ -252,6 +254,10 @@ static int main_sample_and_write(struct target *target, const struct options *op
         if (i != raw && render_profile(outs->file[i], outs->name[i], outs->format[i], store,
                                        &meta) != 0)
             result = 1;
+    /* The report goes to standard output unless a profile is being written there. */
+    if (options->contention &&
+        render_contention(options->output_count ? stdout : stderr, store, 0) != 0)
+        result = 1;
     return result;
 }
 
@@ -336,7 +342,7 @@ static int main_report(const struct options *options)
     static struct store store;
     store_init(&store);
     enum output_format format = options_format(options);
-    store.keep_timeline = render_needs_timeline(format);
+    store.keep_timeline = render_needs_timeline(format) || options->contention;
     struct pcp_meta meta;
     struct pcp_filter filter = {options->filter_thread, options->filter_task,
                                 options->filter_states, (uint64_t)(options->since_s * 1e9),
@@ -358,7 +364,9 @@ static int main_report(const struct options *options)
     struct render_meta render = {meta.command, meta.python_version, meta.pid,
                                  meta.totals.duration_ns, meta.rate_hz,
                                  meta.mode[0] ? meta.mode : "wall"};
-    int rc = render_profile(out, main_output_name(options), format, &store, &render);
+    int rc = options->contention
+                 ? render_contention(out, &store, options->json)
+                 : render_profile(out, main_output_name(options), format, &store, &render);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         main_write_failed(options);
         rc = -1;

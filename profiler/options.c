@@ -43,6 +43,8 @@ static const char usage_text[] =
     "                         cpu: only threads the kernel shows running\n"
     "      --blocking         pause the target's threads during each sample\n"
     "                         (consistent stacks; costs the target time)\n"
+    "      --contention       at the end, print what every thread waited for\n"
+    "                         (states, the GIL, lock/io/sleep sites)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -52,6 +54,7 @@ static const char usage_text[] =
     "      --state S[,S]      only these states (running, gil-wait, lock-wait,\n"
     "                         io-wait, sleeping, idle, awaiting, unknown)\n"
     "      --since SEC, --until SEC   only samples in this part of the recording\n"
+    "      --contention [--json]      the contention report instead of a profile\n"
     "diff options:\n"
     "  -o FILE.svg            also write a differential flamegraph\n"
     "      --json             the comparison as JSON instead of a table\n"
@@ -189,6 +192,8 @@ int options_parse(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(arg, "--blocking") == 0) {
             o->blocking = 1;
+        } else if (strcmp(arg, "--contention") == 0) {
+            o->contention = 1;
         } else if (strcmp(arg, "--stats") == 0) {
             o->stats = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
@@ -265,8 +270,9 @@ int options_parse(int argc, char **argv, struct options *o)
     if (o->command == COMMAND_REPORT) {
         if (!o->input)
             return options_fail("%s", "report needs a .pcp file (record one with -o FILE.pcp)");
-        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || o->json)
-            return options_fail("%s", "report takes a .pcp file, -f, -o and filters");
+        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || (o->json && !o->contention))
+            return options_fail("%s", "report takes a .pcp file, -f, -o, filters and "
+                                      "--contention [--json]");
         if (options_format(o) == FORMAT_RAW)
             return options_fail("%s", "report cannot write raw .pcp; choose another format");
         return 0;
@@ -297,8 +303,8 @@ int options_parse(int argc, char **argv, struct options *o)
         return options_fail("%s", "nothing to profile: give --pid PID or -- CMD ARGS...");
     if (o->command == COMMAND_DUMP && !o->pid)
         return options_fail("%s", "dump needs --pid PID");
-    if (o->command == COMMAND_DUMP &&
-        (o->format || o->duration_s > 0 || o->blocking || o->stats || o->mode != MODE_WALL))
+    if (o->command == COMMAND_DUMP && (o->format || o->duration_s > 0 || o->blocking ||
+                                       o->stats || o->contention || o->mode != MODE_WALL))
         return options_fail("%s", "dump takes only --pid, --json and -o");
     if (o->command == COMMAND_RECORD && o->json)
         return options_fail("%s", "--json is a dump option (pyconc-prof dump --pid PID --json)");

@@ -41,6 +41,7 @@ struct options {
     int json;           /* dump --json */
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */
+    int contention;     /* record/report: print the contention report */
     /* report */
     const char *input;  /* the .pcp file */
     const char *filter_thread, *filter_task;

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../output/contention.h"
+
 int render_needs_timeline(enum output_format format)
 {
     return format == FORMAT_SPEEDSCOPE || format == FORMAT_CHROME;
@@ -52,6 +54,21 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
         rc = -1;
     if (rc != 0)
         fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", out_name, strerror(errno));
+    store_view_free(&profile);
+    return rc;
+}
+
+int render_contention(FILE *out, const struct store *store, int json)
+{
+    struct profile profile;
+    memset(&profile, 0, sizeof profile);
+    if (store_view(store, &profile) != 0) {
+        fprintf(stderr, "pyconc-prof: out of memory while writing the contention report\n");
+        return -1;
+    }
+    int rc = json ? contention_json_write(out, &profile) : contention_text_write(out, &profile);
+    if (rc != 0)
+        fprintf(stderr, "pyconc-prof: cannot write the contention report: %s\n", strerror(errno));
     store_view_free(&profile);
     return rc;
 }

@@ -1,0 +1,328 @@
+/* contention.c - what every thread was waiting for: the contention report.
+ *
+ * Built from the states the sampler gave each sample (running, gil-wait,
+ * lock-wait, io-wait, sleeping, idle):
+ *   - per thread: samples, share of each state, share holding the GIL;
+ *   - the GIL, per tick (samples taken at one instant): how often some thread
+ *     held it, how often at least one thread waited for it, the mean number
+ *     of threads running (effective parallelism), and the functions that held
+ *     it while others waited;
+ *   - the sites where threads waited: the innermost Python frame of lock-wait,
+ *     io-wait and sleeping samples, with the threads involved.
+ * Per-tick figures need the timeline; without one they are left out. */
+#include "contention.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_text.h"
+#include "json.h"
+#include "profile_index.h"
+#include "stream.h"
+
+#define CONTENTION_TOP 10
+
+struct site {
+    uint32_t frame;    /* innermost frame, index into profile.frames */
+    uint64_t count;
+    uint64_t threads;  /* bit per thread index (first 64 threads), to list who waits */
+};
+
+struct sites {
+    struct site *items;
+    size_t count, capacity;
+};
+
+struct contention {
+    const struct profile *profile;
+    uint64_t *thread_states; /* thread_count * STATE_COUNT */
+    uint64_t *thread_gil;
+    uint64_t *thread_total;
+    struct sites waits[STATE_COUNT]; /* per state: sites */
+    struct sites gil_holders;        /* innermost frame of the holder while others waited */
+    uint64_t ticks, ticks_held, ticks_waited, running_sum;
+    int per_tick;
+};
+
+static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count)
+{
+    for (size_t i = 0; i < sites->count; i++)
+        if (sites->items[i].frame == frame) {
+            sites->items[i].count += count;
+            if (thread < 64)
+                sites->items[i].threads |= UINT64_C(1) << thread;
+            return 0;
+        }
+    if (sites->count == sites->capacity) {
+        size_t size = sites->capacity ? sites->capacity * 2 : 16;
+        struct site *bigger = realloc(sites->items, size * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        sites->items = bigger;
+        sites->capacity = size;
+    }
+    sites->items[sites->count++] =
+        (struct site){frame, count, thread < 64 ? UINT64_C(1) << thread : 0};
+    return 0;
+}
+
+static int site_compare(const void *a, const void *b)
+{
+    const struct site *x = a, *y = b;
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : (int)x->frame - (int)y->frame;
+}
+
+/* Innermost frame that is Python code (markers and task roots have no file). */
+static int innermost_frame(const struct profile *p, const struct profile_stack *stack,
+                           uint32_t *frame)
+{
+    for (uint32_t i = stack->depth; i-- > 0;) {
+        const struct profile_frame *f = &p->frames[stack->frames[i]];
+        if (f->file && f->file[0]) {
+            *frame = stack->frames[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int contention_by_stack(struct contention *c)
+{
+    const struct profile *p = c->profile;
+    for (size_t s = 0; s < p->stack_count; s++) {
+        const struct profile_stack *stack = &p->stacks[s];
+        if (stack->count == 0)
+            continue;
+        int state = stack->state >= 0 && stack->state < STATE_COUNT ? stack->state : 0;
+        c->thread_states[stack->thread * STATE_COUNT + (size_t)state] += stack->count;
+        c->thread_total[stack->thread] += stack->count;
+        if (stack->holds_gil)
+            c->thread_gil[stack->thread] += stack->count;
+        uint32_t frame;
+        if ((state == STATE_LOCK_WAIT || state == STATE_IO_WAIT || state == STATE_SLEEPING) &&
+            innermost_frame(p, stack, &frame) &&
+            sites_add(&c->waits[state], frame, stack->thread, stack->count) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Walks the timeline one tick (one time value) at a time. */
+static int contention_by_tick(struct contention *c)
+{
+    const struct profile *p = c->profile;
+    for (size_t at = 0; at < p->timeline_count;) {
+        uint64_t time = p->timeline[at].time_ns;
+        size_t end = at;
+        int held = 0, waited = 0;
+        uint64_t running = 0;
+        const struct profile_stack *holder = NULL;
+        for (; end < p->timeline_count && p->timeline[end].time_ns == time; end++) {
+            const struct profile_stack *stack = &p->stacks[p->timeline[end].stack];
+            held |= stack->holds_gil;
+            waited |= stack->state == STATE_GIL_WAIT;
+            running += stack->state == STATE_RUNNING;
+            if (stack->holds_gil)
+                holder = stack;
+        }
+        c->ticks++;
+        c->ticks_held += held;
+        c->ticks_waited += waited;
+        c->running_sum += running;
+        uint32_t frame;
+        if (waited && holder && innermost_frame(p, holder, &frame) &&
+            sites_add(&c->gil_holders, frame, holder->thread, 1) != 0)
+            return -1;
+        at = end;
+    }
+    return 0;
+}
+
+static void contention_free(struct contention *c)
+{
+    free(c->thread_states);
+    free(c->thread_gil);
+    free(c->thread_total);
+    for (int s = 0; s < STATE_COUNT; s++)
+        free(c->waits[s].items);
+    free(c->gil_holders.items);
+}
+
+static int contention_compute(struct contention *c, const struct profile *p)
+{
+    memset(c, 0, sizeof *c);
+    c->profile = p;
+    if (profile_index_check(p) != 0)
+        return -1;
+    size_t threads = p->thread_count + 1;
+    c->thread_states = calloc(threads * STATE_COUNT, sizeof *c->thread_states);
+    c->thread_gil = calloc(threads, sizeof *c->thread_gil);
+    c->thread_total = calloc(threads, sizeof *c->thread_total);
+    if (!c->thread_states || !c->thread_gil || !c->thread_total || contention_by_stack(c) != 0)
+        return -1;
+    c->per_tick = p->timeline_count > 0;
+    if (c->per_tick && contention_by_tick(c) != 0)
+        return -1;
+    for (int s = 0; s < STATE_COUNT; s++)
+        qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
+    qsort(c->gil_holders.items, c->gil_holders.count, sizeof(struct site), site_compare);
+    return 0;
+}
+
+static double share(uint64_t part, uint64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static const char *frame_label(const struct profile *p, uint32_t frame, char *buf, size_t cap)
+{
+    frame_text_format(buf, cap, &p->frames[frame]);
+    return buf;
+}
+
+static void text_threads_of(struct sticky_out *out, const struct profile *p, uint64_t mask)
+{
+    int first = 1;
+    for (size_t t = 0; t < p->thread_count && t < 64; t++)
+        if (mask & (UINT64_C(1) << t)) {
+            sticky_printf(out, "%s%s", first ? "" : ", ", p->threads[t].name);
+            first = 0;
+        }
+}
+
+static void text_sites(struct sticky_out *out, const struct contention *c, const char *title,
+                       const struct sites *sites, uint64_t total)
+{
+    char label[1024];
+    sticky_printf(out, "\n%s\n", title);
+    if (sites->count == 0)
+        sticky_printf(out, "  (none)\n");
+    for (size_t i = 0; i < sites->count && i < CONTENTION_TOP; i++) {
+        const struct site *s = &sites->items[i];
+        sticky_printf(out, "  %6.1f%%  %8llu  %s  [", share(s->count, total),
+                      (unsigned long long)s->count,
+                      frame_label(c->profile, s->frame, label, sizeof label));
+        text_threads_of(out, c->profile, s->threads);
+        sticky_printf(out, "]\n");
+    }
+}
+
+int contention_text_write(FILE *file, const struct profile *p)
+{
+    struct contention c;
+    if (contention_compute(&c, p) != 0) {
+        contention_free(&c);
+        return -1;
+    }
+    struct sticky_out out = {file, 0};
+    static const int shown[] = {STATE_RUNNING,  STATE_GIL_WAIT, STATE_LOCK_WAIT, STATE_IO_WAIT,
+                                STATE_SLEEPING, STATE_IDLE,     STATE_UNKNOWN};
+    sticky_printf(&out, "contention report: %llu samples\n\nthreads\n%-24s %10s %8s",
+                  (unsigned long long)p->samples, "thread (tid)", "samples", "gil");
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        sticky_printf(&out, " %10s", sample_state_name(shown[i]));
+    sticky_printf(&out, "\n");
+    for (size_t t = 0; t < p->thread_count; t++) {
+        char who[64];
+        snprintf(who, sizeof who, "%.40s (%llu)", p->threads[t].name,
+                 (unsigned long long)p->threads[t].tid);
+        sticky_printf(&out, "%-24s %10llu %7.1f%%", who, (unsigned long long)c.thread_total[t],
+                      share(c.thread_gil[t], c.thread_total[t]));
+        for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+            sticky_printf(&out, " %9.1f%%",
+                          share(c.thread_states[t * STATE_COUNT + (size_t)shown[i]],
+                                c.thread_total[t]));
+        sticky_printf(&out, "\n");
+    }
+    if (c.per_tick) {
+        sticky_printf(&out,
+                      "\nGIL\n  held in %.1f%% of %llu ticks; some thread waited for it in "
+                      "%.1f%%; threads running at once: %.2f on average\n",
+                      share(c.ticks_held, c.ticks), (unsigned long long)c.ticks,
+                      share(c.ticks_waited, c.ticks),
+                      c.ticks ? (double)c.running_sum / (double)c.ticks : 0.0);
+        text_sites(&out, &c, "functions holding the GIL while others waited (share of ticks)",
+                   &c.gil_holders, c.ticks);
+    }
+    text_sites(&out, &c, "lock-wait sites (share of all samples)", &c.waits[STATE_LOCK_WAIT],
+               p->samples);
+    text_sites(&out, &c, "io-wait sites", &c.waits[STATE_IO_WAIT], p->samples);
+    text_sites(&out, &c, "sleep sites", &c.waits[STATE_SLEEPING], p->samples);
+    contention_free(&c);
+    if (out.failed)
+        return -1;
+    return stream_finish(file);
+}
+
+static void json_sites(struct sticky_out *out, const struct contention *c, const char *key,
+                       const struct sites *sites, uint64_t total)
+{
+    char label[1024];
+    sticky_printf(out, ",\"%s\":[", key);
+    for (size_t i = 0; i < sites->count && i < CONTENTION_TOP; i++) {
+        const struct site *s = &sites->items[i];
+        const struct profile_frame *f = &c->profile->frames[s->frame];
+        sticky_printf(out, "%s{\"frame\":", i ? "," : "");
+        if (json_write_string(out->out, frame_label(c->profile, s->frame, label, sizeof label)))
+            out->failed = 1;
+        sticky_printf(out, ",\"name\":");
+        if (json_write_string(out->out, f->name))
+            out->failed = 1;
+        sticky_printf(out, ",\"file\":");
+        if (json_write_string(out->out, f->file))
+            out->failed = 1;
+        sticky_printf(out, ",\"line\":%d,\"samples\":%llu,\"percent\":%.3f,\"threads\":[", f->line,
+                      (unsigned long long)s->count, share(s->count, total));
+        int first = 1;
+        for (size_t t = 0; t < c->profile->thread_count && t < 64; t++)
+            if (s->threads & (UINT64_C(1) << t)) {
+                sticky_printf(out, "%s%llu", first ? "" : ",",
+                              (unsigned long long)c->profile->threads[t].tid);
+                first = 0;
+            }
+        sticky_printf(out, "]}");
+    }
+    sticky_printf(out, "]");
+}
+
+int contention_json_write(FILE *file, const struct profile *p)
+{
+    struct contention c;
+    if (contention_compute(&c, p) != 0) {
+        contention_free(&c);
+        return -1;
+    }
+    struct sticky_out out = {file, 0};
+    sticky_printf(&out, "{\"samples\":%llu,\"threads\":[", (unsigned long long)p->samples);
+    for (size_t t = 0; t < p->thread_count; t++) {
+        sticky_printf(&out, "%s{\"tid\":%llu,\"name\":", t ? "," : "",
+                      (unsigned long long)p->threads[t].tid);
+        if (json_write_string(file, p->threads[t].name))
+            out.failed = 1;
+        sticky_printf(&out, ",\"samples\":%llu,\"holds_gil_percent\":%.3f,\"states\":{",
+                      (unsigned long long)c.thread_total[t],
+                      share(c.thread_gil[t], c.thread_total[t]));
+        for (int s = 0; s < STATE_COUNT; s++)
+            sticky_printf(&out, "%s\"%s\":%.3f", s ? "," : "", sample_state_name(s),
+                          share(c.thread_states[t * STATE_COUNT + (size_t)s], c.thread_total[t]));
+        sticky_printf(&out, "}}");
+    }
+    sticky_printf(&out, "]");
+    if (c.per_tick)
+        sticky_printf(&out,
+                      ",\"gil\":{\"ticks\":%llu,\"held_percent\":%.3f,\"waited_percent\":%.3f,"
+                      "\"parallelism\":%.3f}",
+                      (unsigned long long)c.ticks, share(c.ticks_held, c.ticks),
+                      share(c.ticks_waited, c.ticks),
+                      c.ticks ? (double)c.running_sum / (double)c.ticks : 0.0);
+    if (c.per_tick)
+        json_sites(&out, &c, "gil_holders", &c.gil_holders, c.ticks);
+    json_sites(&out, &c, "lock_wait_sites", &c.waits[STATE_LOCK_WAIT], p->samples);
+    json_sites(&out, &c, "io_wait_sites", &c.waits[STATE_IO_WAIT], p->samples);
+    json_sites(&out, &c, "sleep_sites", &c.waits[STATE_SLEEPING], p->samples);
+    sticky_printf(&out, "}\n");
+    contention_free(&c);
+    if (out.failed)
+        return -1;
+    return stream_finish(file);
+}

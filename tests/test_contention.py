@@ -1,0 +1,47 @@
+"""The contention report: what threads wait for, on every interpreter.
+A lock convoy shows as lock-wait at the line that takes the lock; four CPU-bound threads
+show a GIL held nearly all the time with each thread mostly waiting for it."""
+import json
+
+from conftest import Profiler, Workload, marker_line
+
+
+def contention(python, profiler_binary, tmp_path, script):
+    raw = tmp_path / "run.pcp"
+    profiler = Profiler(profiler_binary)
+    with Workload(python, script) as workload:
+        try:
+            run = profiler.run("-r", 200, "-d", 2, "--pid", workload.pid, "-o", raw,
+                               "--contention", timeout=30)
+            assert run.returncode == 0, run.describe()
+            assert b"contention report" in run.stdout, run.describe()
+            report = profiler.run("report", raw, "--contention", "--json")
+            assert report.returncode == 0, report.describe()
+        finally:
+            profiler.kill_all()
+    return json.loads(report.stdout), workload
+
+
+def test_a_lock_convoy_is_lock_wait_at_the_line_taking_the_lock(python, profiler_binary,
+                                                                 tmp_path):
+    report, _ = contention(python, profiler_binary, tmp_path, "lock_convoy.py")
+    convoy = [t for t in report["threads"] if t["name"].startswith("convoy-")]
+    assert len(convoy) == 8, report["threads"]
+    waiting = sum(t["states"]["lock-wait"] * t["samples"] for t in convoy) / \
+        sum(t["samples"] for t in convoy)
+    assert waiting >= 80, convoy  # 7 of 8 threads wait at any moment
+    top = report["lock_wait_sites"][0]
+    assert top["name"].endswith("takes_the_lock"), report["lock_wait_sites"]
+    assert top["line"] == marker_line("lock_convoy.py", "CONVOY"), top
+    assert len(top["threads"]) == 8, top
+
+
+def test_cpu_bound_threads_fight_over_the_gil(python, profiler_binary, tmp_path):
+    report, _ = contention(python, profiler_binary, tmp_path, "four_cpu_threads.py")
+    assert report["gil"]["held_percent"] >= 90, report["gil"]
+    assert report["gil"]["waited_percent"] >= 80, report["gil"]
+    workers = [t for t in report["threads"] if t["name"].startswith("cpu-")]
+    assert len(workers) == 4
+    for thread in workers:
+        assert thread["states"]["gil-wait"] >= 40, thread
+    assert report["gil_holders"][0]["name"].endswith("burns_cpu"), report["gil_holders"]
