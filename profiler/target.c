@@ -20,6 +20,8 @@
 #define TARGET_NAME_REFRESH_NS 1000000000ull
 #define TARGET_NAME_MISS_RETRY_NS 5000000ull
 
+static int target_find_interpreter(struct target *target);
+
 uint64_t monotonic_ns(void)
 {
     struct timespec now;
@@ -59,7 +61,12 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
         return RUNTIME_UNREADABLE;
     }
     proc_command_line(pid, target->command, sizeof target->command);
-    return runtime_find(pid, &target->live.base, &target->runtime, err, err_len);
+    int status = runtime_find(pid, &target->live.base, &target->runtime, err, err_len);
+    /* Learn the full version (3.8-3.10: from sys.version) before anything is
+     * written: a .pcp header carries it. */
+    if (status == RUNTIME_OK)
+        target_find_interpreter(target);
+    return status;
 }
 
 void target_close(struct target *target)
