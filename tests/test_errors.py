@@ -64,14 +64,40 @@ def test_no_permission_exits_2_and_mentions_cap_sys_ptrace(profiler_binary, targ
     assert_running_freely(target.pid, busy=False)
 
 
-@pytest.mark.parametrize("old", too_old() or [pytest.param(None, marks=pytest.mark.skip(
-    reason="no pyenv 3.6 or 3.7 here to stand in for an unsupported version"))], ids=str)
+FUTURE_PYTHON = r'''
+/* Looks like a CPython 3.16 to the profiler: _PyRuntime and Py_Version exported. */
+#include <unistd.h>
+unsigned char _PyRuntime[65536];
+const unsigned int Py_Version = 0x031000f0;
+int main(void) { _PyRuntime[0] = 1; pause(); return 0; }
+'''
+
+
 @pytest.mark.parametrize("command", MODES)
-def test_unsupported_python_exits_2_naming_its_version(profiler, start_workload, old, command):
-    workload = start_workload(old, "sleeps_until_killed.py")
-    run = profiler.run(*command, "--pid", workload.pid)
-    assert run.returncode == 2, run.describe()
-    assert "3.%d" % old.version[1] in run.stderr, run.describe()
+def test_a_python_newer_than_supported_exits_2_naming_its_version(profiler, command, tmp_path):
+    source = tmp_path / "python316.c"
+    source.write_text(FUTURE_PYTHON)
+    binary = tmp_path / "python3.16"
+    subprocess.run(["cc", "-rdynamic", "-o", str(binary), str(source)], check=True)
+    target = subprocess.Popen([str(binary)])
+    try:
+        run = profiler.run(*command, "--pid", target.pid)
+        assert run.returncode == 2, run.describe()
+        assert "3.16" in run.stderr and "not supported" in run.stderr, run.describe()
+        assert target.poll() is None, "the profiler harmed the process it refused"
+    finally:
+        target.kill()
+        target.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command", MODES)
+def test_older_pythons_found_here_exit_2_naming_their_version(profiler, start_workload, command):
+    # pyenv's 3.6 and 3.7, where the machine has them; the fake 3.16 above runs everywhere.
+    for old in too_old():
+        workload = start_workload(old, "sleeps_until_killed.py")
+        run = profiler.run(*command, "--pid", workload.pid)
+        assert run.returncode == 2, run.describe()
+        assert "3.%d" % old.version[1] in run.stderr, run.describe()
 
 
 # --- usage errors: exit 1 ---------------------------------------------------------------
