@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contention_loop.h"
 #include "frame_text.h"
 #include "json.h"
 #include "profile_index.h"
@@ -42,6 +43,7 @@ struct contention {
     struct sites gil_holders;        /* innermost frame of the holder while others waited */
     uint64_t ticks, ticks_held, ticks_waited, running_sum;
     int per_tick;
+    struct loop_report loops;
 };
 
 static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count)
@@ -146,9 +148,11 @@ static void contention_free(struct contention *c)
     for (int s = 0; s < STATE_COUNT; s++)
         free(c->waits[s].items);
     free(c->gil_holders.items);
+    contention_loops_free(&c->loops);
 }
 
-static int contention_compute(struct contention *c, const struct profile *p)
+static int contention_compute(struct contention *c, const struct profile *p,
+                              const struct contention_options *options)
 {
     memset(c, 0, sizeof *c);
     c->profile = p;
@@ -162,6 +166,9 @@ static int contention_compute(struct contention *c, const struct profile *p)
         return -1;
     c->per_tick = p->timeline_count > 0;
     if (c->per_tick && contention_by_tick(c) != 0)
+        return -1;
+    uint64_t block_ns = (uint64_t)(options->loop_block_ms * 1e6);
+    if (c->per_tick && contention_loops(p, block_ns ? block_ns : 1, &c->loops) != 0)
         return -1;
     for (int s = 0; s < STATE_COUNT; s++)
         qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
@@ -207,10 +214,37 @@ static void text_sites(struct sticky_out *out, const struct contention *c, const
     }
 }
 
-int contention_text_write(FILE *file, const struct profile *p)
+static void text_loops(struct sticky_out *out, const struct contention *c, double block_ms)
+{
+    const struct profile *p = c->profile;
+    char label[1024];
+    sticky_printf(out, "\nevent loops (blocked: busy %.0f ms or more without reaching the selector)\n",
+                  block_ms);
+    if (c->loops.thread_count == 0)
+        sticky_printf(out, "  (no thread ran an asyncio event loop)\n");
+    for (size_t i = 0; i < c->loops.thread_count; i++) {
+        const struct loop_thread *t = &c->loops.threads[i];
+        sticky_printf(out, "  %s (%llu): blocked %.1f%% of %.2f s in the loop\n",
+                      p->threads[t->thread].name, (unsigned long long)p->threads[t->thread].tid,
+                      share(t->blocked_ns, t->loop_ns), (double)t->loop_ns / 1e9);
+    }
+    for (size_t i = 0; i < c->loops.stretch_count && i < 50; i++) {
+        const struct loop_stretch *s = &c->loops.stretches[i];
+        sticky_printf(out, "  at %8.3f s  %7.1f ms  %s  [%s]\n", (double)s->start_ns / 1e9,
+                      (double)s->duration_ns / 1e6,
+                      s->has_frame ? frame_label(p, s->frame, label, sizeof label) : "?",
+                      p->threads[s->thread].name);
+    }
+    if (c->loops.stretch_count > 50)
+        sticky_printf(out, "  ... %zu more stretches (the JSON lists all)\n",
+                      c->loops.stretch_count - 50);
+}
+
+int contention_text_write(FILE *file, const struct profile *p,
+                          const struct contention_options *options)
 {
     struct contention c;
-    if (contention_compute(&c, p) != 0) {
+    if (contention_compute(&c, p, options) != 0) {
         contention_free(&c);
         return -1;
     }
@@ -248,6 +282,8 @@ int contention_text_write(FILE *file, const struct profile *p)
                p->samples);
     text_sites(&out, &c, "io-wait sites", &c.waits[STATE_IO_WAIT], p->samples);
     text_sites(&out, &c, "sleep sites", &c.waits[STATE_SLEEPING], p->samples);
+    if (c.per_tick)
+        text_loops(&out, &c, options->loop_block_ms);
     contention_free(&c);
     if (out.failed)
         return -1;
@@ -285,10 +321,38 @@ static void json_sites(struct sticky_out *out, const struct contention *c, const
     sticky_printf(out, "]");
 }
 
-int contention_json_write(FILE *file, const struct profile *p)
+static void json_loops(struct sticky_out *out, const struct contention *c)
+{
+    const struct profile *p = c->profile;
+    sticky_printf(out, ",\"loops\":[");
+    for (size_t i = 0; i < c->loops.thread_count; i++) {
+        const struct loop_thread *t = &c->loops.threads[i];
+        sticky_printf(out, "%s{\"tid\":%llu,\"loop_seconds\":%.6f,\"blocked_percent\":%.3f}",
+                      i ? "," : "", (unsigned long long)p->threads[t->thread].tid,
+                      (double)t->loop_ns / 1e9, share(t->blocked_ns, t->loop_ns));
+    }
+    sticky_printf(out, "],\"blocked_loop\":[");
+    for (size_t i = 0; i < c->loops.stretch_count; i++) {
+        const struct loop_stretch *s = &c->loops.stretches[i];
+        sticky_printf(out, "%s{\"tid\":%llu,\"start_s\":%.6f,\"duration_ms\":%.3f,\"name\":",
+                      i ? "," : "", (unsigned long long)p->threads[s->thread].tid,
+                      (double)s->start_ns / 1e9, (double)s->duration_ns / 1e6);
+        const struct profile_frame *f = s->has_frame ? &p->frames[s->frame] : NULL;
+        if (json_write_string(out->out, f ? f->name : ""))
+            out->failed = 1;
+        sticky_printf(out, ",\"file\":");
+        if (json_write_string(out->out, f ? f->file : ""))
+            out->failed = 1;
+        sticky_printf(out, ",\"line\":%d}", f ? f->line : 0);
+    }
+    sticky_printf(out, "]");
+}
+
+int contention_json_write(FILE *file, const struct profile *p,
+                          const struct contention_options *options)
 {
     struct contention c;
-    if (contention_compute(&c, p) != 0) {
+    if (contention_compute(&c, p, options) != 0) {
         contention_free(&c);
         return -1;
     }
@@ -320,6 +384,8 @@ int contention_json_write(FILE *file, const struct profile *p)
     json_sites(&out, &c, "lock_wait_sites", &c.waits[STATE_LOCK_WAIT], p->samples);
     json_sites(&out, &c, "io_wait_sites", &c.waits[STATE_IO_WAIT], p->samples);
     json_sites(&out, &c, "sleep_sites", &c.waits[STATE_SLEEPING], p->samples);
+    if (c.per_tick)
+        json_loops(&out, &c);
     sticky_printf(&out, "}\n");
     contention_free(&c);
     if (out.failed)

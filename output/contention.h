@@ -6,10 +6,16 @@
 
 #include "profile.h"
 
-/* Aligned text; per-tick GIL figures only when the profile has a timeline.
- * 0, or -1 (errno set). */
-int contention_text_write(FILE *out, const struct profile *profile);
+struct contention_options {
+    double loop_block_ms; /* a loop busy this long without reaching its selector is blocked */
+};
+
+/* Aligned text; per-tick GIL figures and blocked loops only when the profile
+ * has a timeline.  0, or -1 (errno set). */
+int contention_text_write(FILE *out, const struct profile *profile,
+                          const struct contention_options *options);
 /* The same as one JSON object. */
-int contention_json_write(FILE *out, const struct profile *profile);
+int contention_json_write(FILE *out, const struct profile *profile,
+                          const struct contention_options *options);
 
 #endif

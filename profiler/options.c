@@ -44,7 +44,8 @@ static const char usage_text[] =
     "      --blocking         pause the target's threads during each sample\n"
     "                         (consistent stacks; costs the target time)\n"
     "      --contention       at the end, print what every thread waited for\n"
-    "                         (states, the GIL, lock/io/sleep sites)\n"
+    "                         (states, the GIL, lock/io/sleep sites, blocked loops)\n"
+    "      --loop-block-ms MS an event loop busy this long is blocked (default 100)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -139,6 +140,7 @@ int options_parse(int argc, char **argv, struct options *o)
         i++;
     }
     o->fail_if_regressed = -1;
+    o->loop_block_ms = 100;
     for (; i < argc; i++) {
         const char *arg = argv[i];
         size_t len;
@@ -241,6 +243,11 @@ int options_parse(int argc, char **argv, struct options *o)
             if (options_parse_states(value, &o->filter_states) != 0)
                 return options_fail("unknown state in '%s': use running, gil-wait, lock-wait, "
                                     "io-wait, sleeping, idle, awaiting or unknown",
+                                    value ? value : "");
+        } else if (option_is(arg, NULL, "--loop-block-ms", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0.001, 1e9, &o->loop_block_ms) != 0)
+                return options_fail("invalid --loop-block-ms '%s': give milliseconds > 0",
                                     value ? value : "");
         } else if (option_is(arg, NULL, "--since", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);

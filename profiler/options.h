@@ -42,6 +42,7 @@ struct options {
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */
     int contention;     /* record/report: print the contention report */
+    double loop_block_ms; /* contention: an event loop busy this long is blocked */
     /* report */
     const char *input;  /* the .pcp file */
     const char *filter_thread, *filter_task;

@@ -58,7 +58,7 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
     return rc;
 }
 
-int render_contention(FILE *out, const struct store *store, int json)
+int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms)
 {
     struct profile profile;
     memset(&profile, 0, sizeof profile);
@@ -66,7 +66,9 @@ int render_contention(FILE *out, const struct store *store, int json)
         fprintf(stderr, "pyconc-prof: out of memory while writing the contention report\n");
         return -1;
     }
-    int rc = json ? contention_json_write(out, &profile) : contention_text_write(out, &profile);
+    struct contention_options options = {loop_block_ms};
+    int rc = json ? contention_json_write(out, &profile, &options)
+                  : contention_text_write(out, &profile, &options);
     if (rc != 0)
         fprintf(stderr, "pyconc-prof: cannot write the contention report: %s\n", strerror(errno));
     store_view_free(&profile);

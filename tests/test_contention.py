@@ -45,3 +45,34 @@ def test_cpu_bound_threads_fight_over_the_gil(python, profiler_binary, tmp_path)
     for thread in workers:
         assert thread["states"]["gil-wait"] >= 40, thread
     assert report["gil_holders"][0]["name"].endswith("burns_cpu"), report["gil_holders"]
+
+
+def loop_report(python, profiler_binary, tmp_path, *args):
+    raw = tmp_path / "loop.pcp"
+    profiler = Profiler(profiler_binary)
+    with Workload(python, "blocked_event_loop.py", *args) as workload:
+        try:
+            run = profiler.run("-r", 200, "-d", 3.5, "--pid", workload.pid, "-o", raw, timeout=30)
+            assert run.returncode == 0, run.describe()
+            report = profiler.run("report", raw, "--contention", "--json")
+            assert report.returncode == 0, report.describe()
+        finally:
+            profiler.kill_all()
+    return json.loads(report.stdout)
+
+
+def test_a_blocked_event_loop_is_found_naming_the_blocker(python, profiler_binary, tmp_path):
+    report = loop_report(python, profiler_binary, tmp_path)
+    stretches = report["blocked_loop"]
+    assert 2 <= len(stretches) <= 5, stretches  # one a second for 3.5 s
+    for stretch in stretches:
+        assert 240 <= stretch["duration_ms"] <= 360, stretch
+        assert stretch["name"] == "blocker", stretch
+        assert stretch["line"] == marker_line("blocked_event_loop.py", "BLOCKS"), stretch
+    assert report["loops"] and 15 <= report["loops"][0]["blocked_percent"] <= 45, report["loops"]
+
+
+def test_a_healthy_event_loop_is_never_blocked(python, profiler_binary, tmp_path):
+    report = loop_report(python, profiler_binary, tmp_path, "--healthy")
+    assert report["loops"], "the loop thread was not recognised"
+    assert report["blocked_loop"] == [], report["blocked_loop"]
