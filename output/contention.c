@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "contention_loop.h"
+#include "contention_trends.h"
 #include "frame_text.h"
 #include "json.h"
 #include "profile_index.h"
@@ -44,6 +45,7 @@ struct contention {
     uint64_t ticks, ticks_held, ticks_waited, running_sum;
     int per_tick;
     struct loop_report loops;
+    struct trends trends;
 };
 
 static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count)
@@ -149,6 +151,7 @@ static void contention_free(struct contention *c)
         free(c->waits[s].items);
     free(c->gil_holders.items);
     contention_loops_free(&c->loops);
+    contention_trends_free(&c->trends);
 }
 
 static int contention_compute(struct contention *c, const struct profile *p,
@@ -169,6 +172,8 @@ static int contention_compute(struct contention *c, const struct profile *p,
         return -1;
     uint64_t block_ns = (uint64_t)(options->loop_block_ms * 1e6);
     if (c->per_tick && contention_loops(p, block_ns ? block_ns : 1, &c->loops) != 0)
+        return -1;
+    if (c->per_tick && contention_trends(p, (uint64_t)(options->stuck_s * 1e9), &c->trends) != 0)
         return -1;
     for (int s = 0; s < STATE_COUNT; s++)
         qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
@@ -240,6 +245,28 @@ static void text_loops(struct sticky_out *out, const struct contention *c, doubl
                       c->loops.stretch_count - 50);
 }
 
+static void text_trends(struct sticky_out *out, const struct contention *c, double stuck_s)
+{
+    const struct profile *p = c->profile;
+    const struct thread_trend *t = &c->trends.threads;
+    char label[1024];
+    sticky_printf(out, "\nthreads over time\n  %.1f at the start, %.1f at the end, peak %.0f; "
+                       "trend %+.1f per minute: %s\n",
+                  t->first, t->last, t->peak, t->per_minute,
+                  t->growing ? "GROWING (threads are leaking?)" : "steady");
+    sticky_printf(out, "\ndeadlock hint (lock-wait on one stack for %.1f s or more while no "
+                       "thread ran)\n", stuck_s);
+    if (c->trends.stuck_count == 0)
+        sticky_printf(out, "  (none)\n");
+    for (size_t i = 0; i < c->trends.stuck_count; i++) {
+        const struct stuck_thread *s = &c->trends.stuck[i];
+        sticky_printf(out, "  %s (%llu) stuck %.1f s from %.3f s in %s\n", p->threads[s->thread].name,
+                      (unsigned long long)p->threads[s->thread].tid, (double)s->for_ns / 1e9,
+                      (double)s->since_ns / 1e9,
+                      s->has_frame ? frame_label(p, s->frame, label, sizeof label) : "?");
+    }
+}
+
 int contention_text_write(FILE *file, const struct profile *p,
                           const struct contention_options *options)
 {
@@ -282,8 +309,10 @@ int contention_text_write(FILE *file, const struct profile *p,
                p->samples);
     text_sites(&out, &c, "io-wait sites", &c.waits[STATE_IO_WAIT], p->samples);
     text_sites(&out, &c, "sleep sites", &c.waits[STATE_SLEEPING], p->samples);
-    if (c.per_tick)
+    if (c.per_tick) {
         text_loops(&out, &c, options->loop_block_ms);
+        text_trends(&out, &c, options->stuck_s);
+    }
     contention_free(&c);
     if (out.failed)
         return -1;
@@ -348,6 +377,33 @@ static void json_loops(struct sticky_out *out, const struct contention *c)
     sticky_printf(out, "]");
 }
 
+static void json_trends(struct sticky_out *out, const struct contention *c)
+{
+    const struct profile *p = c->profile;
+    const struct thread_trend *t = &c->trends.threads;
+    sticky_printf(out,
+                  ",\"thread_count\":{\"start\":%.3f,\"end\":%.3f,\"peak\":%.0f,"
+                  "\"per_minute\":%.3f,\"growing\":%s},\"stuck\":[",
+                  t->first, t->last, t->peak, t->per_minute, t->growing ? "true" : "false");
+    for (size_t i = 0; i < c->trends.stuck_count; i++) {
+        const struct stuck_thread *s = &c->trends.stuck[i];
+        const struct profile_frame *f = s->has_frame ? &p->frames[s->frame] : NULL;
+        sticky_printf(out, "%s{\"tid\":%llu,\"thread\":", i ? "," : "",
+                      (unsigned long long)p->threads[s->thread].tid);
+        if (json_write_string(out->out, p->threads[s->thread].name))
+            out->failed = 1;
+        sticky_printf(out, ",\"since_s\":%.6f,\"for_s\":%.6f,\"name\":",
+                      (double)s->since_ns / 1e9, (double)s->for_ns / 1e9);
+        if (json_write_string(out->out, f ? f->name : ""))
+            out->failed = 1;
+        sticky_printf(out, ",\"file\":");
+        if (json_write_string(out->out, f ? f->file : ""))
+            out->failed = 1;
+        sticky_printf(out, ",\"line\":%d}", f ? f->line : 0);
+    }
+    sticky_printf(out, "]");
+}
+
 int contention_json_write(FILE *file, const struct profile *p,
                           const struct contention_options *options)
 {
@@ -384,8 +440,10 @@ int contention_json_write(FILE *file, const struct profile *p,
     json_sites(&out, &c, "lock_wait_sites", &c.waits[STATE_LOCK_WAIT], p->samples);
     json_sites(&out, &c, "io_wait_sites", &c.waits[STATE_IO_WAIT], p->samples);
     json_sites(&out, &c, "sleep_sites", &c.waits[STATE_SLEEPING], p->samples);
-    if (c.per_tick)
+    if (c.per_tick) {
         json_loops(&out, &c);
+        json_trends(&out, &c);
+    }
     sticky_printf(&out, "}\n");
     contention_free(&c);
     if (out.failed)

@@ -8,6 +8,7 @@
 
 struct contention_options {
     double loop_block_ms; /* a loop busy this long without reaching its selector is blocked */
+    double stuck_s;       /* lock-wait on one stack this long, nobody running: deadlock hint */
 };
 
 /* Aligned text; per-tick GIL figures and blocked loops only when the profile

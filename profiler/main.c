@@ -257,7 +257,7 @@ static int main_sample_and_write(struct target *target, const struct options *op
     /* The report goes to standard output unless a profile is being written there. */
     if (options->contention &&
         render_contention(options->output_count ? stdout : stderr, store, 0,
-                          options->loop_block_ms) != 0)
+                          options->loop_block_ms, options->stuck_s) != 0)
         result = 1;
     return result;
 }
@@ -366,7 +366,7 @@ static int main_report(const struct options *options)
                                  meta.totals.duration_ns, meta.rate_hz,
                                  meta.mode[0] ? meta.mode : "wall"};
     int rc = options->contention
-                 ? render_contention(out, &store, options->json, options->loop_block_ms)
+                 ? render_contention(out, &store, options->json, options->loop_block_ms, options->stuck_s)
                  : render_profile(out, main_output_name(options), format, &store, &render);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         main_write_failed(options);

@@ -46,6 +46,8 @@ static const char usage_text[] =
     "      --contention       at the end, print what every thread waited for\n"
     "                         (states, the GIL, lock/io/sleep sites, blocked loops)\n"
     "      --loop-block-ms MS an event loop busy this long is blocked (default 100)\n"
+    "      --stuck-s SEC      lock-wait on one stack this long while no thread runs:\n"
+    "                         a deadlock hint (default 5)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -141,6 +143,7 @@ int options_parse(int argc, char **argv, struct options *o)
     }
     o->fail_if_regressed = -1;
     o->loop_block_ms = 100;
+    o->stuck_s = 5;
     for (; i < argc; i++) {
         const char *arg = argv[i];
         size_t len;
@@ -249,6 +252,10 @@ int options_parse(int argc, char **argv, struct options *o)
             if (parse_number(value, 0.001, 1e9, &o->loop_block_ms) != 0)
                 return options_fail("invalid --loop-block-ms '%s': give milliseconds > 0",
                                     value ? value : "");
+        } else if (option_is(arg, NULL, "--stuck-s", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0.001, 1e9, &o->stuck_s) != 0)
+                return options_fail("invalid --stuck-s '%s': give seconds > 0", value ? value : "");
         } else if (option_is(arg, NULL, "--since", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
             if (parse_number(value, 0, 1e9, &o->since_s) != 0)

@@ -43,6 +43,7 @@ struct options {
     int stats;          /* print sampling cost figures at the end */
     int contention;     /* record/report: print the contention report */
     double loop_block_ms; /* contention: an event loop busy this long is blocked */
+    double stuck_s;       /* contention: lock-wait this long with nobody running: deadlock hint */
     /* report */
     const char *input;  /* the .pcp file */
     const char *filter_thread, *filter_task;

@@ -58,7 +58,8 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
     return rc;
 }
 
-int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms)
+int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms,
+                      double stuck_s)
 {
     struct profile profile;
     memset(&profile, 0, sizeof profile);
@@ -66,7 +67,7 @@ int render_contention(FILE *out, const struct store *store, int json, double loo
         fprintf(stderr, "pyconc-prof: out of memory while writing the contention report\n");
         return -1;
     }
-    struct contention_options options = {loop_block_ms};
+    struct contention_options options = {loop_block_ms, stuck_s};
     int rc = json ? contention_json_write(out, &profile, &options)
                   : contention_text_write(out, &profile, &options);
     if (rc != 0)

@@ -25,7 +25,8 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
                    const struct store *store, const struct render_meta *meta);
 
 /* Writes the contention report of store (text, or JSON).  0 or -1 (message printed). */
-int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms);
+int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms,
+                      double stuck_s);
 
 /* True for formats that need every sample in time order. */
 int render_needs_timeline(enum output_format format);

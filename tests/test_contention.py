@@ -76,3 +76,44 @@ def test_a_healthy_event_loop_is_never_blocked(python, profiler_binary, tmp_path
     report = loop_report(python, profiler_binary, tmp_path, "--healthy")
     assert report["loops"], "the loop thread was not recognised"
     assert report["blocked_loop"] == [], report["blocked_loop"]
+
+
+def trends_report(python, profiler_binary, tmp_path, script, *args, seconds=3):
+    raw = tmp_path / "trends.pcp"
+    profiler = Profiler(profiler_binary)
+    with Workload(python, script, *args) as workload:
+        try:
+            run = profiler.run("-r", 50, "-d", seconds, "--pid", workload.pid, "-o", raw,
+                               timeout=30)
+            assert run.returncode == 0, run.describe()
+            report = profiler.run("report", raw, "--contention", "--json", "--stuck-s", "1")
+            assert report.returncode == 0, report.describe()
+        finally:
+            profiler.kill_all()
+    return json.loads(report.stdout)
+
+
+def test_leaking_threads_are_found_growing(python, profiler_binary, tmp_path):
+    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py")
+    count = report["thread_count"]
+    assert count["growing"], count
+    assert count["end"] - count["start"] >= 3, count
+    assert count["per_minute"] > 30, count  # two a second: about 120 a minute
+
+
+def test_a_steady_pool_is_never_flagged(python, profiler_binary, tmp_path):
+    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py", "--steady")
+    assert not report["thread_count"]["growing"], report["thread_count"]
+    # The pool waits on an Event with nobody running: waiting for a signal, not a deadlock.
+    assert report["stuck"] == [], report["stuck"]
+
+
+def test_two_threads_locking_in_opposite_order_get_a_deadlock_hint(python, profiler_binary,
+                                                                  tmp_path):
+    report = trends_report(python, profiler_binary, tmp_path, "two_locks_opposite_order.py",
+                           seconds=2)
+    stuck = {s["thread"]: s for s in report["stuck"]}
+    assert set(stuck) >= {"alpha", "beta"}, report["stuck"]
+    assert stuck["alpha"]["line"] == marker_line("two_locks_opposite_order.py",
+                                                 "WAITS_FOR_SECOND")
+    assert stuck["beta"]["line"] == marker_line("two_locks_opposite_order.py", "WAITS_FOR_FIRST")

@@ -1,0 +1,35 @@
+/* contention_trends.h - thread leaks and stuck (deadlocked-looking) threads over time. */
+#ifndef PYCONC_OUTPUT_CONTENTION_TRENDS_H
+#define PYCONC_OUTPUT_CONTENTION_TRENDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+struct thread_trend {
+    uint64_t ticks;
+    double first, last;        /* threads at the start and the end (mean of the first/last tenth) */
+    double peak;
+    double per_minute;         /* least-squares slope over the second half of the recording */
+    int growing;               /* the verdict */
+};
+
+struct stuck_thread {
+    uint32_t thread;
+    uint32_t frame;            /* where it waits (innermost Python frame) */
+    int has_frame;
+    uint64_t since_ns, for_ns;
+};
+
+struct trends {
+    struct thread_trend threads;
+    struct stuck_thread *stuck; /* threads in lock-wait on one unchanged stack while no thread ran */
+    size_t stuck_count;
+};
+
+/* Needs the timeline (wall mode).  0, or -1 (errno set). */
+int contention_trends(const struct profile *profile, uint64_t stuck_ns, struct trends *out);
+void contention_trends_free(struct trends *trends);
+
+#endif
