@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contention_advice.h"
 #include "contention_loop.h"
 #include "contention_trends.h"
 #include "frame_text.h"
@@ -267,6 +268,20 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
     }
 }
 
+static size_t contention_advise(const struct contention *c, char lines[][ADVICE_LEN])
+{
+    const struct sites *locks = &c->waits[STATE_LOCK_WAIT];
+    struct advice_evidence e = {c->profile, c->thread_states, c->thread_total, 0, 0, 0, 0,
+                                &c->loops, &c->trends};
+    if (locks->count > 0) {
+        e.has_lock_site = 1;
+        e.lock_site_frame = locks->items[0].frame;
+        e.lock_site_samples = locks->items[0].count;
+        e.lock_site_threads = __builtin_popcountll(locks->items[0].threads);
+    }
+    return contention_advice(&e, lines);
+}
+
 int contention_text_write(FILE *file, const struct profile *p,
                           const struct contention_options *options)
 {
@@ -313,6 +328,13 @@ int contention_text_write(FILE *file, const struct profile *p,
         text_loops(&out, &c, options->loop_block_ms);
         text_trends(&out, &c, options->stuck_s);
     }
+    char advice[ADVICE_MAX][ADVICE_LEN];
+    size_t lines = contention_advise(&c, advice);
+    sticky_printf(&out, "\nadvice\n");
+    if (lines == 0)
+        sticky_printf(&out, "  (nothing stands out)\n");
+    for (size_t i = 0; i < lines; i++)
+        sticky_printf(&out, "  - %s\n", advice[i]);
     contention_free(&c);
     if (out.failed)
         return -1;
@@ -444,6 +466,15 @@ int contention_json_write(FILE *file, const struct profile *p,
         json_loops(&out, &c);
         json_trends(&out, &c);
     }
+    char advice[ADVICE_MAX][ADVICE_LEN];
+    size_t lines = contention_advise(&c, advice);
+    sticky_printf(&out, ",\"advice\":[");
+    for (size_t i = 0; i < lines; i++) {
+        sticky_printf(&out, "%s", i ? "," : "");
+        if (json_write_string(file, advice[i]))
+            out.failed = 1;
+    }
+    sticky_printf(&out, "]");
     sticky_printf(&out, "}\n");
     contention_free(&c);
     if (out.failed)

@@ -34,6 +34,8 @@ def test_a_lock_convoy_is_lock_wait_at_the_line_taking_the_lock(python, profiler
     assert top["name"].endswith("takes_the_lock"), report["lock_wait_sites"]
     assert top["line"] == marker_line("lock_convoy.py", "CONVOY"), top
     assert len(top["threads"]) == 8, top
+    assert any("lock convoy" in line and "takes_the_lock" in line for line in report["advice"]), \
+        report["advice"]
 
 
 def test_cpu_bound_threads_fight_over_the_gil(python, profiler_binary, tmp_path):
@@ -45,6 +47,7 @@ def test_cpu_bound_threads_fight_over_the_gil(python, profiler_binary, tmp_path)
     for thread in workers:
         assert thread["states"]["gil-wait"] >= 40, thread
     assert report["gil_holders"][0]["name"].endswith("burns_cpu"), report["gil_holders"]
+    assert any("waiting for the GIL" in line for line in report["advice"]), report["advice"]
 
 
 def loop_report(python, profiler_binary, tmp_path, *args):
@@ -70,12 +73,15 @@ def test_a_blocked_event_loop_is_found_naming_the_blocker(python, profiler_binar
         assert stretch["name"] == "blocker", stretch
         assert stretch["line"] == marker_line("blocked_event_loop.py", "BLOCKS"), stretch
     assert report["loops"] and 15 <= report["loops"][0]["blocked_percent"] <= 45, report["loops"]
+    assert any("blocker" in line and "event loop" in line for line in report["advice"]), \
+        report["advice"]
 
 
 def test_a_healthy_event_loop_is_never_blocked(python, profiler_binary, tmp_path):
     report = loop_report(python, profiler_binary, tmp_path, "--healthy")
     assert report["loops"], "the loop thread was not recognised"
     assert report["blocked_loop"] == [], report["blocked_loop"]
+    assert not any("event loop" in line for line in report["advice"]), report["advice"]
 
 
 def trends_report(python, profiler_binary, tmp_path, script, *args, seconds=3):
@@ -99,6 +105,7 @@ def test_leaking_threads_are_found_growing(python, profiler_binary, tmp_path):
     assert count["growing"], count
     assert count["end"] - count["start"] >= 3, count
     assert count["per_minute"] > 30, count  # two a second: about 120 a minute
+    assert any("thread count grew" in line for line in report["advice"]), report["advice"]
 
 
 def test_a_steady_pool_is_never_flagged(python, profiler_binary, tmp_path):
@@ -117,3 +124,4 @@ def test_two_threads_locking_in_opposite_order_get_a_deadlock_hint(python, profi
     assert stuck["alpha"]["line"] == marker_line("two_locks_opposite_order.py",
                                                  "WAITS_FOR_SECOND")
     assert stuck["beta"]["line"] == marker_line("two_locks_opposite_order.py", "WAITS_FOR_FIRST")
+    assert any("deadlock" in line for line in report["advice"]), report["advice"]

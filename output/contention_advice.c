@@ -1,0 +1,118 @@
+/* contention_advice.c - turn the report's findings into one-line suggestions.
+ *
+ * Each line names its evidence (threads, shares, the function and line), so
+ * a reader can check it against the tables above it:
+ *   - CPU-bound threads spending much of their time in gil-wait: the GIL
+ *     serialises them; processes or native code that releases the GIL scale;
+ *   - a blocked event loop: the blocking call should become awaitable or go
+ *     to a thread (asyncio.to_thread / run_in_executor);
+ *   - a lock many threads queue on: a convoy; shorten or split the section;
+ *   - a growing thread count: threads started and never ended;
+ *   - threads stuck on locks with nobody running: check the lock order. */
+#include "contention_advice.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "frame_text.h"
+
+static double pct(uint64_t part, uint64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static size_t advice_gil(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    const struct profile *p = e->profile;
+    int bound = 0;
+    uint64_t waited = 0, total = 0;
+    for (size_t t = 0; t < p->thread_count; t++) {
+        uint64_t running = e->thread_states[t * STATE_COUNT + STATE_RUNNING];
+        uint64_t gil = e->thread_states[t * STATE_COUNT + STATE_GIL_WAIT];
+        if (e->thread_total[t] && pct(running + gil, e->thread_total[t]) >= 50 &&
+            pct(gil, e->thread_total[t]) >= 30) {
+            bound++;
+            waited += gil;
+            total += e->thread_total[t];
+        }
+    }
+    if (bound < 2 || n >= ADVICE_MAX)
+        return n;
+    snprintf(lines[n], ADVICE_LEN,
+             "%d CPU-bound threads spend %.0f%% of their time waiting for the GIL: threads do "
+             "not run Python in parallel; use processes (ProcessPoolExecutor, multiprocessing) "
+             "or native code that releases the GIL",
+             bound, pct(waited, total));
+    return n + 1;
+}
+
+static size_t advice_loops(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    const struct profile *p = e->profile;
+    for (size_t i = 0; i < e->loops->thread_count && n < ADVICE_MAX; i++) {
+        const struct loop_thread *t = &e->loops->threads[i];
+        const struct loop_stretch *longest = NULL;
+        for (size_t s = 0; s < e->loops->stretch_count; s++)
+            if (e->loops->stretches[s].thread == t->thread &&
+                (!longest || e->loops->stretches[s].duration_ns > longest->duration_ns))
+                longest = &e->loops->stretches[s];
+        if (!longest)
+            continue;
+        char where[300] = "?";
+        if (longest->has_frame)
+            frame_text_format(where, sizeof where, &p->frames[longest->frame]);
+        snprintf(lines[n++], ADVICE_LEN,
+                 "the event loop in %s was blocked %.0f%% of its time, up to %.0f ms at once in "
+                 "%s: make that call awaitable or move it off the loop (asyncio.to_thread, "
+                 "loop.run_in_executor)",
+                 p->threads[t->thread].name, pct(t->blocked_ns, t->loop_ns),
+                 (double)longest->duration_ns / 1e6, where);
+    }
+    return n;
+}
+
+static size_t advice_lock(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    if (!e->has_lock_site || e->lock_site_threads < 3 || n >= ADVICE_MAX ||
+        pct(e->lock_site_samples, e->profile->samples) < 20)
+        return n;
+    char where[300];
+    frame_text_format(where, sizeof where, &e->profile->frames[e->lock_site_frame]);
+    snprintf(lines[n], ADVICE_LEN,
+             "%d threads queue on the lock taken at %s (%.0f%% of all samples wait there): a "
+             "lock convoy; hold it for less (do the work outside the critical section) or split it",
+             e->lock_site_threads, where, pct(e->lock_site_samples, e->profile->samples));
+    return n + 1;
+}
+
+static size_t advice_trends(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    const struct profile *p = e->profile;
+    if (e->trends->threads.growing && n < ADVICE_MAX)
+        snprintf(lines[n++], ADVICE_LEN,
+                 "the thread count grew from %.0f to %.0f (%+.0f per minute): threads are started "
+                 "and never end; reuse a bounded pool and make sure workers exit",
+                 e->trends->threads.first, e->trends->threads.last,
+                 e->trends->threads.per_minute);
+    if (e->trends->stuck_count >= 2 && n < ADVICE_MAX) {
+        char names[200] = "";
+        for (size_t i = 0; i < e->trends->stuck_count && i < 4; i++) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                     p->threads[e->trends->stuck[i].thread].name);
+        }
+        snprintf(lines[n++], ADVICE_LEN,
+                 "threads %s wait on locks while nothing runs: likely a deadlock; take locks in "
+                 "one global order, or use timeouts",
+                 names);
+    }
+    return n;
+}
+
+size_t contention_advice(const struct advice_evidence *e, char lines[][ADVICE_LEN])
+{
+    size_t n = advice_gil(e, lines, 0);
+    n = advice_loops(e, lines, n);
+    n = advice_lock(e, lines, n);
+    return advice_trends(e, lines, n);
+}
