@@ -177,8 +177,10 @@ static int contention_compute(struct contention *c, const struct profile *p,
     if (c->per_tick && contention_trends(p, (uint64_t)(options->stuck_s * 1e9), &c->trends) != 0)
         return -1;
     for (int s = 0; s < STATE_COUNT; s++)
-        qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
-    qsort(c->gil_holders.items, c->gil_holders.count, sizeof(struct site), site_compare);
+        if (c->waits[s].count > 1) /* qsort of an empty (NULL) array is undefined */
+            qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
+    if (c->gil_holders.count > 1)
+        qsort(c->gil_holders.items, c->gil_holders.count, sizeof(struct site), site_compare);
     return 0;
 }
 

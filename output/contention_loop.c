@@ -144,7 +144,8 @@ int contention_loops(const struct profile *p, uint64_t block_ns, struct loop_rep
         errno = ENOMEM;
         return -1;
     }
-    qsort(r->stretches, r->stretch_count, sizeof *r->stretches, stretch_compare);
+    if (r->stretch_count > 1) /* qsort of an empty (NULL) array is undefined */
+        qsort(r->stretches, r->stretch_count, sizeof *r->stretches, stretch_compare);
     return 0;
 }
 
