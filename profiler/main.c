@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,17 @@ static void main_on_signal(int sig)
 {
     main_signal = sig;
     sampler_stop_requested = 1;
+}
+
+/* Two /proc files stay open per sampled thread (stat, syscall): a target
+ * with a thousand threads needs more descriptors than the usual soft limit. */
+static void main_raise_file_limit(void)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 static void main_install_signals(void)
@@ -385,6 +397,7 @@ int main(int argc, char **argv)
     if (parsed == 2)
         return 0;
     main_install_signals();
+    main_raise_file_limit();
     switch (options.command) {
     case COMMAND_DUMP:
         return main_dump(&options);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROC_TASKS_MAX_OPEN 4096
+#define PROC_TASKS_MAX_OPEN 16384
 
 struct proc_task_file {
     int tid;
