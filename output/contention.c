@@ -77,20 +77,6 @@ static int site_compare(const void *a, const void *b)
     return x->count < y->count ? 1 : x->count > y->count ? -1 : (int)x->frame - (int)y->frame;
 }
 
-/* Innermost frame that is Python code (markers and task roots have no file). */
-static int innermost_frame(const struct profile *p, const struct profile_stack *stack,
-                           uint32_t *frame)
-{
-    for (uint32_t i = stack->depth; i-- > 0;) {
-        const struct profile_frame *f = &p->frames[stack->frames[i]];
-        if (f->file && f->file[0]) {
-            *frame = stack->frames[i];
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int contention_by_stack(struct contention *c)
 {
     const struct profile *p = c->profile;
@@ -105,7 +91,7 @@ static int contention_by_stack(struct contention *c)
             c->thread_gil[stack->thread] += stack->count;
         uint32_t frame;
         if ((state == STATE_LOCK_WAIT || state == STATE_IO_WAIT || state == STATE_SLEEPING) &&
-            innermost_frame(p, stack, &frame) &&
+            profile_innermost_code_frame(p, stack, &frame) &&
             sites_add(&c->waits[state], frame, stack->thread, stack->count) != 0)
             return -1;
     }
@@ -135,7 +121,7 @@ static int contention_by_tick(struct contention *c)
         c->ticks_waited += waited;
         c->running_sum += running;
         uint32_t frame;
-        if (waited && holder && innermost_frame(p, holder, &frame) &&
+        if (waited && holder && profile_innermost_code_frame(p, holder, &frame) &&
             sites_add(&c->gil_holders, frame, holder->thread, 1) != 0)
             return -1;
         at = end;

@@ -27,15 +27,6 @@ static int stack_in_loop(const struct profile *p, const struct profile_stack *st
     return 0;
 }
 
-static int innermost(const struct profile *p, const struct profile_stack *stack, uint32_t *frame)
-{
-    for (uint32_t i = stack->depth; i-- > 0;)
-        if (p->frames[stack->frames[i]].file && p->frames[stack->frames[i]].file[0]) {
-            *frame = stack->frames[i];
-            return 1;
-        }
-    return 0;
-}
 
 /* The innermost frame seen most often among samples [from, to) of one thread. */
 static int dominant_frame(const struct profile *p, const size_t *items, size_t from, size_t to,
@@ -44,15 +35,15 @@ static int dominant_frame(const struct profile *p, const size_t *items, size_t f
     uint32_t best = 0;
     size_t best_count = 0;
     for (size_t i = from; i < to; i++) {
-        uint32_t candidate;
-        if (!innermost(p, &p->stacks[p->timeline[items[i]].stack], &candidate))
+        uint32_t candidate, other;
+        const struct profile_stack *stack = &p->stacks[p->timeline[items[i]].stack];
+        if (!profile_innermost_code_frame(p, stack, &candidate))
             continue;
         size_t count = 0;
-        for (size_t j = from; j < to; j++) {
-            uint32_t other;
-            if (innermost(p, &p->stacks[p->timeline[items[j]].stack], &other) && other == candidate)
-                count++;
-        }
+        for (size_t j = from; j < to; j++)
+            count += profile_innermost_code_frame(p, &p->stacks[p->timeline[items[j]].stack],
+                                                  &other) &&
+                     other == candidate;
         if (count > best_count) {
             best = candidate;
             best_count = count;

@@ -73,15 +73,6 @@ static void trends_leak(const struct tick *ticks, size_t n, struct thread_trend 
                  mean_threads(ticks, n - tenth, n) > mean_threads(ticks, n / 2, n / 2 + tenth);
 }
 
-static int innermost(const struct profile *p, const struct profile_stack *stack, uint32_t *frame)
-{
-    for (uint32_t i = stack->depth; i-- > 0;)
-        if (p->frames[stack->frames[i]].file && p->frames[stack->frames[i]].file[0]) {
-            *frame = stack->frames[i];
-            return 1;
-        }
-    return 0;
-}
 
 /* A thread parked in Condition/Event.wait or a queue's get waits for a signal,
  * not for a lock another thread holds: an idle pool, not a deadlock. */
@@ -121,7 +112,7 @@ static int trends_stuck(const struct profile *p, const struct profile_index *ind
             if (p->stacks[stack].state == STATE_LOCK_WAIT && end - start >= stuck_ns &&
                 !anyone_ran(ticks, n, start, end)) {
                 struct stuck_thread s = {(uint32_t)t, 0, 0, start, end - start};
-                s.has_frame = innermost(p, &p->stacks[stack], &s.frame);
+                s.has_frame = profile_innermost_code_frame(p, &p->stacks[stack], &s.frame);
                 if (s.has_frame && waits_for_a_signal(p, s.frame)) {
                     from = i;
                     continue;

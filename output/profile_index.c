@@ -89,3 +89,16 @@ void profile_index_free(struct profile_index *index)
     free(index->items);
     memset(index, 0, sizeof *index);
 }
+
+int profile_innermost_code_frame(const struct profile *profile, const struct profile_stack *stack,
+                                 uint32_t *frame)
+{
+    for (uint32_t i = stack->depth; i-- > 0;) {
+        const struct profile_frame *f = &profile->frames[stack->frames[i]];
+        if (f->file && f->file[0]) {
+            *frame = stack->frames[i];
+            return 1;
+        }
+    }
+    return 0;
+}

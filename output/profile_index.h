@@ -37,4 +37,9 @@ int profile_index_build(struct profile_index *index, const struct profile *profi
                         int by_timeline);
 void profile_index_free(struct profile_index *index);
 
+/* The innermost frame of a stack that is Python code (markers and task roots
+ * have no file): 1 and *frame set, or 0 when there is none. */
+int profile_innermost_code_frame(const struct profile *profile, const struct profile_stack *stack,
+                                 uint32_t *frame);
+
 #endif
