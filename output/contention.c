@@ -329,6 +329,22 @@ int contention_text_write(FILE *file, const struct profile *p,
     return stream_finish(file);
 }
 
+static void json_string(struct sticky_out *out, const char *text)
+{
+    if (!out->failed && json_write_string(out->out, text) != 0)
+        out->failed = 1;
+}
+
+/* "name":..,"file":..,"line":N of a frame; empty values when there is none. */
+static void json_frame_fields(struct sticky_out *out, const struct profile_frame *f)
+{
+    sticky_printf(out, "\"name\":");
+    json_string(out, f ? f->name : "");
+    sticky_printf(out, ",\"file\":");
+    json_string(out, f ? f->file : "");
+    sticky_printf(out, ",\"line\":%d", f ? f->line : 0);
+}
+
 static void json_sites(struct sticky_out *out, const struct contention *c, const char *key,
                        const struct sites *sites, uint64_t total)
 {
@@ -338,15 +354,10 @@ static void json_sites(struct sticky_out *out, const struct contention *c, const
         const struct site *s = &sites->items[i];
         const struct profile_frame *f = &c->profile->frames[s->frame];
         sticky_printf(out, "%s{\"frame\":", i ? "," : "");
-        if (json_write_string(out->out, frame_label(c->profile, s->frame, label, sizeof label)))
-            out->failed = 1;
-        sticky_printf(out, ",\"name\":");
-        if (json_write_string(out->out, f->name))
-            out->failed = 1;
-        sticky_printf(out, ",\"file\":");
-        if (json_write_string(out->out, f->file))
-            out->failed = 1;
-        sticky_printf(out, ",\"line\":%d,\"samples\":%llu,\"percent\":%.3f,\"threads\":[", f->line,
+        json_string(out, frame_label(c->profile, s->frame, label, sizeof label));
+        sticky_printf(out, ",");
+        json_frame_fields(out, f);
+        sticky_printf(out, ",\"samples\":%llu,\"percent\":%.3f,\"threads\":[",
                       (unsigned long long)s->count, share(s->count, total));
         int first = 1;
         for (size_t t = 0; t < c->profile->thread_count && t < 64; t++)
@@ -373,16 +384,11 @@ static void json_loops(struct sticky_out *out, const struct contention *c)
     sticky_printf(out, "],\"blocked_loop\":[");
     for (size_t i = 0; i < c->loops.stretch_count; i++) {
         const struct loop_stretch *s = &c->loops.stretches[i];
-        sticky_printf(out, "%s{\"tid\":%llu,\"start_s\":%.6f,\"duration_ms\":%.3f,\"name\":",
+        sticky_printf(out, "%s{\"tid\":%llu,\"start_s\":%.6f,\"duration_ms\":%.3f,",
                       i ? "," : "", (unsigned long long)p->threads[s->thread].tid,
                       (double)s->start_ns / 1e9, (double)s->duration_ns / 1e6);
-        const struct profile_frame *f = s->has_frame ? &p->frames[s->frame] : NULL;
-        if (json_write_string(out->out, f ? f->name : ""))
-            out->failed = 1;
-        sticky_printf(out, ",\"file\":");
-        if (json_write_string(out->out, f ? f->file : ""))
-            out->failed = 1;
-        sticky_printf(out, ",\"line\":%d}", f ? f->line : 0);
+        json_frame_fields(out, s->has_frame ? &p->frames[s->frame] : NULL);
+        sticky_printf(out, "}");
     }
     sticky_printf(out, "]");
 }
@@ -397,19 +403,13 @@ static void json_trends(struct sticky_out *out, const struct contention *c)
                   t->first, t->last, t->peak, t->per_minute, t->growing ? "true" : "false");
     for (size_t i = 0; i < c->trends.stuck_count; i++) {
         const struct stuck_thread *s = &c->trends.stuck[i];
-        const struct profile_frame *f = s->has_frame ? &p->frames[s->frame] : NULL;
         sticky_printf(out, "%s{\"tid\":%llu,\"thread\":", i ? "," : "",
                       (unsigned long long)p->threads[s->thread].tid);
-        if (json_write_string(out->out, p->threads[s->thread].name))
-            out->failed = 1;
-        sticky_printf(out, ",\"since_s\":%.6f,\"for_s\":%.6f,\"name\":",
-                      (double)s->since_ns / 1e9, (double)s->for_ns / 1e9);
-        if (json_write_string(out->out, f ? f->name : ""))
-            out->failed = 1;
-        sticky_printf(out, ",\"file\":");
-        if (json_write_string(out->out, f ? f->file : ""))
-            out->failed = 1;
-        sticky_printf(out, ",\"line\":%d}", f ? f->line : 0);
+        json_string(out, p->threads[s->thread].name);
+        sticky_printf(out, ",\"since_s\":%.6f,\"for_s\":%.6f,", (double)s->since_ns / 1e9,
+                      (double)s->for_ns / 1e9);
+        json_frame_fields(out, s->has_frame ? &p->frames[s->frame] : NULL);
+        sticky_printf(out, "}");
     }
     sticky_printf(out, "]");
 }
@@ -427,8 +427,7 @@ int contention_json_write(FILE *file, const struct profile *p,
     for (size_t t = 0; t < p->thread_count; t++) {
         sticky_printf(&out, "%s{\"tid\":%llu,\"name\":", t ? "," : "",
                       (unsigned long long)p->threads[t].tid);
-        if (json_write_string(file, p->threads[t].name))
-            out.failed = 1;
+        json_string(&out, p->threads[t].name);
         sticky_printf(&out, ",\"samples\":%llu,\"holds_gil_percent\":%.3f,\"states\":{",
                       (unsigned long long)c.thread_total[t],
                       share(c.thread_gil[t], c.thread_total[t]));
@@ -459,8 +458,7 @@ int contention_json_write(FILE *file, const struct profile *p,
     sticky_printf(&out, ",\"advice\":[");
     for (size_t i = 0; i < lines; i++) {
         sticky_printf(&out, "%s", i ? "," : "");
-        if (json_write_string(file, advice[i]))
-            out.failed = 1;
+        json_string(&out, advice[i]);
     }
     sticky_printf(&out, "]");
     sticky_printf(&out, "}\n");
