@@ -24,5 +24,7 @@ int dump_text_write(FILE *out, const struct dump *dump)
                 return -1;
         }
     }
+    if (dump->with_tasks && dump_tasks_text_write(out, dump) != 0)
+        return -1;
     return fflush(out) == 0 ? 0 : -1;
 }

@@ -11,6 +11,7 @@
 #include "../output/dump.h"
 #include "../readers/linetable.h"
 #include "proc_info.h"
+#include "target_tasks.h"
 
 #define DUMP_TRIES 20
 #define DUMP_SOURCE_MAX 512
@@ -19,6 +20,8 @@ struct dump_storage {
     struct dump dump;
     struct dump_thread *threads;
     struct dump_frame **frames; /* per thread */
+    struct dump_task *tasks;
+    struct dump_frame *task_frames;
     char **strings; /* every string we allocated */
     size_t string_count, string_capacity;
 };
@@ -49,7 +52,62 @@ static void dump_storage_free(struct dump_storage *s)
         free(s->frames[i]);
     free(s->threads);
     free(s->frames);
+    free(s->tasks);
+    free(s->task_frames);
     memset(s, 0, sizeof *s);
+}
+
+/* Name, file and line of a raw frame (a thread's or a coroutine's); 0 or -1. */
+static int dump_resolve(struct target *target, struct dump_storage *s,
+                        const struct raw_frame *raw, struct dump_frame *frame)
+{
+    struct code_info *code =
+        code_cache_get(&target->codes, &target->live.base, &target->runtime.layout, raw->code);
+    if (!code)
+        return -1;
+    frame->name = dump_keep(s, code->name);
+    frame->file = dump_keep(s, code->file);
+    frame->line = linetable_line(&code->lines, raw->offset, code->firstlineno);
+    char source[DUMP_SOURCE_MAX];
+    frame->source = proc_source_line(target->pid, code->file, frame->line, source,
+                                     sizeof source) == 0
+                        ? dump_keep(s, source)
+                        : NULL;
+    return 0;
+}
+
+/* The task tree: every task with its await chain resolved.  0 or -1 (torn). */
+static int dump_tasks(struct target *target, struct dump_storage *s)
+{
+    if (target_read_tasks(target) != 0)
+        return -1;
+    const struct task_set *set = &target->task_set;
+    s->tasks = calloc(set->count + 1, sizeof *s->tasks);
+    s->task_frames = calloc(set->frame_count + 1, sizeof *s->task_frames);
+    if (!s->tasks || !s->task_frames)
+        return -1;
+    for (size_t i = 0; i < set->count; i++) {
+        const struct task_info *info = &set->tasks[i];
+        struct dump_task *task = &s->tasks[i];
+        task->id = info->addr;
+        task->name = dump_keep(s, info->name);
+        task->state = task_state_name(info->state);
+        task->tid = target_tid_of_ident(target, info->thread_id);
+        task->frames = s->task_frames + info->frame_first;
+        task->depth = info->frame_count;
+        task->awaited_by = info->parents;
+        task->awaited_by_count = info->parent_count;
+        for (uint32_t k = 0; k < info->frame_count; k++)
+            if (dump_resolve(target, s, &set->frames[info->frame_first + k],
+                             &s->task_frames[info->frame_first + k]) != 0)
+                return -1;
+    }
+    s->dump.with_tasks = 1;
+    s->dump.tasks = s->tasks;
+    s->dump.task_count = set->count;
+    s->dump.tasks_dropped = set->dropped;
+    s->dump.tasks_capped = set->capped;
+    return 0;
 }
 
 /* Fills one thread's frames; 0, or -1 when torn. */
@@ -80,21 +138,14 @@ static int dump_thread(struct target *target, struct dump_storage *s,
             return -1;
         if (frames_incomplete(raw, code->firsttraceable))
             continue;
-        struct dump_frame *frame = &frames[shown++];
-        frame->name = dump_keep(s, code->name);
-        frame->file = dump_keep(s, code->file);
-        frame->line = linetable_line(&code->lines, raw->offset, code->firstlineno);
-        char source[DUMP_SOURCE_MAX];
-        frame->source = proc_source_line(target->pid, code->file, frame->line, source,
-                                         sizeof source) == 0
-                            ? dump_keep(s, source)
-                            : NULL;
+        if (dump_resolve(target, s, raw, &frames[shown++]) != 0)
+            return -1;
     }
     thread->depth = shown;
     return 0;
 }
 
-static int dump_snapshot(struct target *target, struct dump_storage *s)
+static int dump_snapshot(struct target *target, struct dump_storage *s, int tasks)
 {
     if (target_read_threads(target) != 0)
         return -1;
@@ -108,17 +159,19 @@ static int dump_snapshot(struct target *target, struct dump_storage *s)
     for (size_t t = 0; t < count; t++)
         if (dump_thread(target, s, &target->threads[t], &s->threads[t], &s->frames[t]) != 0)
             return -1;
-    return 0;
+    return tasks ? dump_tasks(target, s) : 0;
 }
 
-int dump_run(struct target *target, int json, FILE *out)
+int dump_run(struct target *target, int json, int tasks, int max_tasks, FILE *out)
 {
+    if (tasks && target_tasks_open(target, max_tasks) != 0)
+        return -1;
     struct dump_storage s;
     memset(&s, 0, sizeof s);
     int ok = -1;
     for (int attempt = 0; attempt < DUMP_TRIES && ok != 0; attempt++) {
         dump_storage_free(&s);
-        ok = dump_snapshot(target, &s);
+        ok = dump_snapshot(target, &s, tasks);
     }
     if (ok != 0) {
         dump_storage_free(&s);

@@ -7,6 +7,7 @@
 #include "target.h"
 
 /* Prints one snapshot of target; 0, or -1 (message printed). */
-int dump_run(struct target *target, int json, FILE *out);
+/* tasks: also the asyncio task tree, reading at most max_tasks (0: default). */
+int dump_run(struct target *target, int json, int tasks, int max_tasks, FILE *out);
 
 #endif

@@ -341,7 +341,7 @@ static int main_dump(const struct options *options)
         target_close(&target);
         return EXIT_USAGE;
     }
-    int rc = dump_run(&target, options->json, out);
+    int rc = dump_run(&target, options->json, options->tasks != TASKS_OFF, options->max_tasks, out);
     target_close(&target);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", options->output, strerror(errno));

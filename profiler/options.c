@@ -22,7 +22,7 @@
 static const char usage_text[] =
     "usage: pyconc-prof [record] [options] --pid PID\n"
     "       pyconc-prof [record] [options] -- CMD [ARGS...]\n"
-    "       pyconc-prof dump --pid PID [--json] [-o FILE]\n"
+    "       pyconc-prof dump --pid PID [--tasks] [--json] [-o FILE]\n"
     "       pyconc-prof report FILE.pcp [-f FMT] [-o OUT] [filters]\n"
     "       pyconc-prof diff BEFORE.pcp AFTER.pcp [-o diff.svg] [--json]\n"
     "                        [--fail-if-regressed PCT]\n"
@@ -48,6 +48,11 @@ static const char usage_text[] =
     "      --loop-block-ms MS an event loop busy this long is blocked (default 100)\n"
     "      --stuck-s SEC      lock-wait on one stack this long while no thread runs:\n"
     "                         a deadlock hint (default 5)\n"
+    "      --group task       root each sample of a running asyncio task at\n"
+    "                         thread;task:OUTER;...;task:INNER (default: thread)\n"
+    "      --tasks all        with --group task: also sample every suspended task's\n"
+    "                         await stack each tick (state \"awaiting\")\n"
+    "      --max-tasks N      asyncio tasks read per tick at most (default 10000)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -65,6 +70,9 @@ static const char usage_text[] =
     "                         than PCT points beyond noise\n"
     "dump options:\n"
     "  -p, --pid PID          the process to snapshot\n"
+    "      --tasks            also the asyncio task tree: each task's name, state,\n"
+    "                         where it is suspended and which tasks await it\n"
+    "      --max-tasks N      read at most N tasks (default 10000)\n"
     "      --json             machine-readable output\n"
     "  -h, --help             this text;  -V, --version  the version\n"
     "\n"
@@ -269,6 +277,33 @@ int options_parse(int argc, char **argv, struct options *o)
             if (parse_number(value, 0, 100, &o->fail_if_regressed) != 0)
                 return options_fail("invalid --fail-if-regressed '%s': give percentage points",
                                     value ? value : "");
+        } else if (option_is(arg, NULL, "--group", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (value && strcmp(value, "task") == 0)
+                o->group_tasks = 1;
+            else if (value && strcmp(value, "thread") == 0)
+                o->group_tasks = 0;
+            else
+                return options_fail("unknown --group '%s': use thread or task", value ? value : "");
+        } else if (strcmp(arg, "--tasks") == 0 || strncmp(arg, "--tasks=", 8) == 0) {
+            /* An optional value: `--tasks` alone (dump), `--tasks all|running`. */
+            const char *value = arg[7] == '=' ? arg + 8 : NULL;
+            if (!value && i + 1 < argc &&
+                (strcmp(argv[i + 1], "all") == 0 || strcmp(argv[i + 1], "running") == 0))
+                value = argv[++i];
+            if (!value || strcmp(value, "running") == 0)
+                o->tasks = TASKS_RUNNING;
+            else if (strcmp(value, "all") == 0)
+                o->tasks = TASKS_ALL;
+            else
+                return options_fail("unknown --tasks '%s': use all or running", value);
+        } else if (option_is(arg, NULL, "--max-tasks", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            double n;
+            if (parse_number(value, 1, 1000000, &n) != 0 || n != (int)n)
+                return options_fail("invalid --max-tasks '%s': give a count, 1 to 1000000",
+                                    value ? value : "");
+            o->max_tasks = (int)n;
         } else if (option_is(arg, NULL, "--mode", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
             if (value && strcmp(value, "wall") == 0)
@@ -319,7 +354,11 @@ int options_parse(int argc, char **argv, struct options *o)
         return options_fail("%s", "dump needs --pid PID");
     if (o->command == COMMAND_DUMP && (o->format || o->duration_s > 0 || o->blocking ||
                                        o->stats || o->contention || o->mode != MODE_WALL))
-        return options_fail("%s", "dump takes only --pid, --json and -o");
+        return options_fail("%s", "dump takes only --pid, --tasks, --max-tasks, --json and -o");
+    if (o->command == COMMAND_DUMP && o->group_tasks)
+        return options_fail("%s", "--group belongs to record; dump --tasks shows the task tree");
+    if (o->command == COMMAND_RECORD && o->tasks == TASKS_ALL)
+        o->group_tasks = 1; /* awaiting samples only make sense under task roots */
     if (o->command == COMMAND_RECORD && o->json)
         return options_fail("%s", "--json is a dump option (pyconc-prof dump --pid PID --json)");
     return 0;

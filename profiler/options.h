@@ -26,6 +26,13 @@ enum sample_mode {
 
 #define OPTIONS_MAX_OUTPUTS 8
 
+/* --tasks: which asyncio tasks a dump shows or a recording samples. */
+enum task_sampling {
+    TASKS_OFF = 0,     /* dump: no task tree; record: none unless --group task */
+    TASKS_RUNNING = 1, /* record: the running task's chain roots its thread's samples */
+    TASKS_ALL = 2,     /* record: also one "awaiting" sample per suspended task per tick */
+};
+
 struct options {
     enum command command;
     int pid;            /* attach: > 0 */
@@ -39,6 +46,9 @@ struct options {
     enum sample_mode mode;
     int blocking;
     int json;           /* dump --json */
+    int group_tasks;    /* record --group task: task roots under the thread root */
+    int tasks;          /* enum task_sampling (dump: any value shows the task tree) */
+    int max_tasks;      /* tasks read per tick or snapshot (0: the default cap) */
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */
     int contention;     /* record/report: print the contention report */

@@ -5,6 +5,7 @@
  * many reads, so they are kept in a table refreshed only when a thread we
  * cannot name shows up (and at most every 200 ms). */
 #include "target.h"
+#include "target_tasks.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -71,6 +72,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
 
 void target_close(struct target *target)
 {
+    target_tasks_close(target);
     code_cache_free(&target->codes);
     proc_tasks_close(&target->tasks);
     free(target->names);

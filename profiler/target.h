@@ -6,6 +6,7 @@
 
 #include "../readers/code_cache.h"
 #include "../readers/frames.h"
+#include "../readers/tasks.h"
 #include "../readers/runtime.h"
 #include "../readers/thread_names.h"
 #include "../readers/threads.h"
@@ -54,6 +55,11 @@ struct target {
     size_t thread_count;
     uint64_t gil_holder;
     struct frame_walk walk;
+    /* asyncio (target_tasks.c): set up by target_tasks_open, else unused */
+    struct asyncio_reader asyncio;
+    struct task_set task_set;
+    int tasks_open;
+    uint64_t asyncio_looked_ns; /* last look for the asyncio module, 0 never */
 };
 
 /* Attaches (no stop): finds the runtime.  Returns a runtime_status; err says why. */

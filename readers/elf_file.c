@@ -61,6 +61,9 @@ static void elf_scan_sections(Elf *elf, struct elf_info *info)
         if (name && strcmp(name, ".PyRuntime") == 0) {
             info->pyruntime_section = header.sh_addr;
             info->pyruntime_section_size = header.sh_size;
+        } else if (name && strcmp(name, ".AsyncioDebug") == 0) {
+            info->asyncio_debug_section = header.sh_addr;
+            info->asyncio_debug_section_size = header.sh_size;
         }
     }
 }

@@ -17,6 +17,8 @@ struct elf_info {
     uint64_t first_load_vaddr;  /* p_vaddr of the PT_LOAD at file offset 0, page aligned */
     uint64_t pyruntime_section; /* .PyRuntime sh_addr (3.13+ builds), 0 if none */
     uint64_t pyruntime_section_size;
+    uint64_t asyncio_debug_section; /* .AsyncioDebug sh_addr (3.14+ _asyncio), 0 if none */
+    uint64_t asyncio_debug_section_size;
     uint64_t symbols[ELF_SYM_COUNT];
 };
 

@@ -153,6 +153,39 @@ struct layout {
     uint64_t dictvalues_values;    /* offset of values[] in PyDictValues (0 before 3.11,
                                       where ma_values is a bare PyObject *[]) */
     int instance_dict_kind;        /* enum instance_dict_kind */
+
+    /* Containers the asyncio reader walks */
+    uint64_t set_mask;
+    uint64_t set_table;
+    uint64_t set_entry_size;
+    uint64_t set_entry_key;
+    uint64_t list_items;
+    uint64_t weakref_object;
+    uint64_t method_self;
+
+    /* Coroutines and the top of a suspended frame's value stack (asyncio) */
+    uint64_t gen_frame;          /* <=3.10: PyFrameObject *gi_frame */
+    uint64_t gen_iframe;         /* 3.11+: inline _PyInterpreterFrame gi_iframe */
+    uint64_t gen_frame_state;    /* 3.11+: int8_t gi_frame_state */
+    uint64_t frame_valuestack;   /* <=3.10: PyObject **f_valuestack */
+    uint64_t frame_stacktop;     /* 3.8-3.9: PyObject **f_stacktop (suspended frames) */
+    uint64_t frame_stackdepth;   /* 3.10: int f_stackdepth */
+    uint64_t iframe_localsplus;  /* 3.11+ */
+    uint64_t iframe_stacktop;    /* 3.11-3.13: int index into localsplus */
+    uint64_t iframe_stackpointer; /* 3.14+: _PyStackRef * */
+    uint64_t code_nlocalsplus;   /* 3.11+: int */
+    /* 3.11+: the coroutine is suspended (3.13+: in `await`/`yield from`)
+     * when min <= gi_frame_state <= max */
+    int64_t gen_state_yield_from_min;
+    int64_t gen_state_yield_from_max;
+    int gen_state_known;         /* 3.13+: the state tells yield-from (before: the stack does) */
+    int gen_yf_slot;             /* the awaited iterator is this many slots below the stack end */
+
+    /* 3.14+: asyncio's running loop/task and task lists in the thread state */
+    uint64_t tstate_asyncio_running_loop;
+    uint64_t tstate_asyncio_running_task;
+    uint64_t tstate_asyncio_tasks_head;
+    uint64_t interp_asyncio_tasks_head;
 };
 
 /* The generated table for a minor version of CPython 3, or NULL if unsupported. */

@@ -128,6 +128,37 @@ static const struct layout layout_3_8 = {
     .dict_unicode_entry_size = LAYOUT_NONE, /* 3.11+ */
     .dictvalues_values = 0, /* ma_values is a bare PyObject *[] before 3.11 */
     .instance_dict_kind = INSTANCE_DICT_OFFSET,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
+    .gen_iframe = LAYOUT_NONE, /* 3.11+ */
+    .gen_frame_state = LAYOUT_NONE, /* 3.11+ */
+    .frame_valuestack = 64, /* PyObject **f_valuestack */
+    .frame_stacktop = 72, /* PyObject **f_stacktop: set while suspended, NULL while running */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = LAYOUT_NONE, /* 3.11+ */
+    .iframe_stacktop = LAYOUT_NONE, /* 3.11-3.13 */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = LAYOUT_NONE, /* 3.11+ */
+    .gen_state_yield_from_min = 0, /* <=3.10: no gi_frame_state */
+    .gen_state_yield_from_max = 0, /*  */
+    .gen_state_known = 0,
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.9.18 (PY_VERSION_HEX 0x030912f0);
@@ -237,6 +268,37 @@ static const struct layout layout_3_9 = {
     .dict_unicode_entry_size = LAYOUT_NONE, /* 3.11+ */
     .dictvalues_values = 0, /* ma_values is a bare PyObject *[] before 3.11 */
     .instance_dict_kind = INSTANCE_DICT_OFFSET,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
+    .gen_iframe = LAYOUT_NONE, /* 3.11+ */
+    .gen_frame_state = LAYOUT_NONE, /* 3.11+ */
+    .frame_valuestack = 64, /* PyObject **f_valuestack */
+    .frame_stacktop = 72, /* PyObject **f_stacktop: set while suspended, NULL while running */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = LAYOUT_NONE, /* 3.11+ */
+    .iframe_stacktop = LAYOUT_NONE, /* 3.11-3.13 */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = LAYOUT_NONE, /* 3.11+ */
+    .gen_state_yield_from_min = 0, /* <=3.10: no gi_frame_state */
+    .gen_state_yield_from_max = 0, /*  */
+    .gen_state_known = 0,
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.10.13 (PY_VERSION_HEX 0x030a0df0);
@@ -346,6 +408,37 @@ static const struct layout layout_3_10 = {
     .dict_unicode_entry_size = LAYOUT_NONE, /* 3.11+ */
     .dictvalues_values = 0, /* ma_values is a bare PyObject *[] before 3.11 */
     .instance_dict_kind = INSTANCE_DICT_OFFSET,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
+    .gen_iframe = LAYOUT_NONE, /* 3.11+ */
+    .gen_frame_state = LAYOUT_NONE, /* 3.11+ */
+    .frame_valuestack = 64, /* PyObject **f_valuestack */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = 80, /* int f_stackdepth */
+    .iframe_localsplus = LAYOUT_NONE, /* 3.11+ */
+    .iframe_stacktop = LAYOUT_NONE, /* 3.11-3.13 */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = LAYOUT_NONE, /* 3.11+ */
+    .gen_state_yield_from_min = 0, /* <=3.10: no gi_frame_state */
+    .gen_state_yield_from_max = 0, /*  */
+    .gen_state_known = 0,
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.11.7 (PY_VERSION_HEX 0x030b07f0) */
@@ -453,6 +546,37 @@ static const struct layout layout_3_11 = {
     .dict_unicode_entry_size = 16,
     .dictvalues_values = 0, /* PyDictValues */
     .instance_dict_kind = INSTANCE_DICT_MANAGED_311,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = LAYOUT_NONE, /* <=3.10 only */
+    .gen_iframe = 80, /* the coroutine's _PyInterpreterFrame, inline */
+    .gen_frame_state = 75, /* int8_t gi_frame_state */
+    .frame_valuestack = LAYOUT_NONE, /* <=3.10 only */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = 72, /* locals, then the value stack */
+    .iframe_stacktop = 64, /* int stacktop: index of the top of stack + 1 in localsplus */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = 76, /* int: the value stack starts here */
+    .gen_state_yield_from_min = -1, /* 3.11-3.12: only FRAME_SUSPENDED; the value stack tells `yield from` */
+    .gen_state_yield_from_max = -1, /*  */
+    .gen_state_known = 0,
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.12.1 (PY_VERSION_HEX 0x030c01f0) */
@@ -560,6 +684,37 @@ static const struct layout layout_3_12 = {
     .dict_unicode_entry_size = 16,
     .dictvalues_values = 0, /* PyDictValues */
     .instance_dict_kind = INSTANCE_DICT_MANAGED_312,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = LAYOUT_NONE, /* <=3.10 only */
+    .gen_iframe = 72, /* the coroutine's _PyInterpreterFrame, inline */
+    .gen_frame_state = 67, /* int8_t gi_frame_state */
+    .frame_valuestack = LAYOUT_NONE, /* <=3.10 only */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = 72, /* locals, then the value stack */
+    .iframe_stacktop = 64, /* int stacktop: index of the top of stack + 1 in localsplus */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = 72, /* int: the value stack starts here */
+    .gen_state_yield_from_min = -1, /* 3.11-3.12: only FRAME_SUSPENDED; the value stack tells `yield from` */
+    .gen_state_yield_from_max = -1, /*  */
+    .gen_state_known = 0,
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.13.18 (PY_VERSION_HEX 0x030d12f0) */
@@ -667,6 +822,37 @@ static const struct layout layout_3_13 = {
     .dict_unicode_entry_size = 16,
     .dictvalues_values = 8, /* PyDictValues: capacity, size, embedded, valid come first */
     .instance_dict_kind = INSTANCE_DICT_INLINE_313,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = LAYOUT_NONE, /* <=3.10 only */
+    .gen_iframe = 72, /* the coroutine's _PyInterpreterFrame, inline */
+    .gen_frame_state = 67, /* int8_t gi_frame_state */
+    .frame_valuestack = LAYOUT_NONE, /* <=3.10 only */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = 72, /* locals, then the value stack */
+    .iframe_stacktop = 64, /* int stacktop: index of the top of stack + 1 in localsplus */
+    .iframe_stackpointer = LAYOUT_NONE, /* 3.14+ */
+    .code_nlocalsplus = 72, /* int: the value stack starts here */
+    .gen_state_yield_from_min = -1, /* gi_frame_state: suspended in `await`/`yield from` (signed int8) */
+    .gen_state_yield_from_max = -1, /*  */
+    .gen_state_known = 1, /* 3.13+ tells `yield from` apart in the state */
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_running_task = LAYOUT_NONE, /* 3.14+ */
+    .tstate_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
+    .interp_asyncio_tasks_head = LAYOUT_NONE, /* 3.14+ */
 };
 
 /* CPython 3.14.10 (PY_VERSION_HEX 0x030e0af0) */
@@ -774,6 +960,37 @@ static const struct layout layout_3_14 = {
     .dict_unicode_entry_size = 16,
     .dictvalues_values = 8, /* PyDictValues: capacity, size, embedded, valid come first */
     .instance_dict_kind = INSTANCE_DICT_INLINE_313,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = LAYOUT_NONE, /* <=3.10 only */
+    .gen_iframe = 72, /* the coroutine's _PyInterpreterFrame, inline */
+    .gen_frame_state = 67, /* int8_t gi_frame_state */
+    .frame_valuestack = LAYOUT_NONE, /* <=3.10 only */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = 80, /* locals, then the value stack */
+    .iframe_stacktop = LAYOUT_NONE, /* 3.11-3.13 */
+    .iframe_stackpointer = 64, /* _PyStackRef *stackpointer: one past the top of stack */
+    .code_nlocalsplus = 72, /* int: the value stack starts here */
+    .gen_state_yield_from_min = -1, /* gi_frame_state: suspended in `await`/`yield from` (signed int8) */
+    .gen_state_yield_from_max = -1, /*  */
+    .gen_state_known = 1, /* 3.13+ tells `yield from` apart in the state */
+    .gen_yf_slot = 1, /* the awaited iterator is the top of stack */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = 864,
+    .tstate_asyncio_running_task = 872,
+    .tstate_asyncio_tasks_head = 880, /* struct llist_node: the thread's native tasks */
+    .interp_asyncio_tasks_head = 10880, /* struct llist_node: tasks of threads that have exited */
 };
 
 /* CPython 3.15.2 (PY_VERSION_HEX 0x030f02f0) */
@@ -881,6 +1098,37 @@ static const struct layout layout_3_15 = {
     .dict_unicode_entry_size = 16,
     .dictvalues_values = 8, /* PyDictValues: capacity, size, embedded, valid come first */
     .instance_dict_kind = INSTANCE_DICT_INLINE_313,
+
+    /* PySetObject, PyListObject, PyWeakReference, PyMethodObject */
+    .set_mask = 32, /* Py_ssize_t mask: table size - 1 */
+    .set_table = 40, /* setentry *table */
+    .set_entry_size = 16, /* setentry: key, hash */
+    .set_entry_key = 0,
+    .list_items = 24, /* PyObject **ob_item */
+    .weakref_object = 16, /* Py_None once the referent died */
+    .method_self = 24, /* bound method's __self__ */
+
+    /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
+    .gen_frame = LAYOUT_NONE, /* <=3.10 only */
+    .gen_iframe = 72, /* the coroutine's _PyInterpreterFrame, inline */
+    .gen_frame_state = 67, /* int8_t gi_frame_state */
+    .frame_valuestack = LAYOUT_NONE, /* <=3.10 only */
+    .frame_stacktop = LAYOUT_NONE, /* 3.8-3.9 only */
+    .frame_stackdepth = LAYOUT_NONE, /* 3.10 only */
+    .iframe_localsplus = 80, /* locals, then the value stack */
+    .iframe_stacktop = LAYOUT_NONE, /* 3.11-3.13 */
+    .iframe_stackpointer = 64, /* _PyStackRef *stackpointer: one past the top of stack */
+    .code_nlocalsplus = 72, /* int: the value stack starts here */
+    .gen_state_yield_from_min = 2, /* gi_frame_state: suspended in `await`/`yield from` (signed int8) */
+    .gen_state_yield_from_max = 3, /* 3.15 FRAME_SUSPENDED_YIELD_FROM_LOCKED */
+    .gen_state_known = 1, /* 3.13+ tells `yield from` apart in the state */
+    .gen_yf_slot = 2, /* 3.15: the sent value stays above the awaited iterator (checked on 3.15.2: the stack is [..., iter, value]) */
+
+    /* asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState) */
+    .tstate_asyncio_running_loop = 1024,
+    .tstate_asyncio_running_task = 1032,
+    .tstate_asyncio_tasks_head = 1048, /* struct llist_node: the thread's native tasks */
+    .interp_asyncio_tasks_head = 10856, /* struct llist_node: tasks of threads that have exited */
 };
 
 const struct layout *layout_for_version(int major, int minor)

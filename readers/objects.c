@@ -218,7 +218,13 @@ uint64_t instance_attr(struct remote *mem, const struct layout *l, uint64_t obj,
     if (remote_read_u64(mem, type + l->type_flags, &flags) != 0)
         return 0;
     uint64_t word = 0;
-    switch (l->instance_dict_kind) {
+    int kind = l->instance_dict_kind;
+    /* 3.11+: a class without a managed dict (a Python subclass of a C type
+     * that has its own dict slot, e.g. _GatheringFuture on 3.11-3.12) keeps
+     * its dict at tp_dictoffset as before. */
+    if (l->type_flag_managed_dict != 0 && !(flags & l->type_flag_managed_dict))
+        kind = INSTANCE_DICT_OFFSET;
+    switch (kind) {
     case INSTANCE_DICT_OFFSET: {
         int64_t offset;
         if (remote_read(mem, type + l->type_dictoffset, &offset, sizeof offset) != 0 ||

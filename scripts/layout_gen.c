@@ -57,6 +57,8 @@
 #endif
 #if PY_VERSION_HEX >= 0x030E0000
 #include "internal/pycore_stackref.h" /* _PyStackRef, Py_TAG_BITS */
+#include "internal/pycore_genobject.h" /* PyGenObject moved out of the public headers */
+#include "internal/pycore_tstate.h"    /* _PyThreadStateImpl: asyncio fields */
 #endif
 
 /* 3.8-3.10 keep the dict keys object in Objects/dict-common.h, which is not
@@ -128,6 +130,11 @@ static void put_text(const char *field, const char *text, const char *note)
         printf("    .%s = %s, /* %s */\n", field, text, note);
     else
         printf("    .%s = %s,\n", field, text);
+}
+
+static void put_signed(const char *field, long long value, const char *note)
+{
+    printf("    .%s = %lld, /* %s */\n", field, value, note ? note : "");
 }
 
 static void put_none(const char *field, const char *note)
@@ -463,6 +470,107 @@ static void print_dicts(void)
 #endif
 }
 
+/* Containers and small objects the asyncio reader walks: task sets
+ * (set/WeakSet), gather's children (list), done callbacks (bound methods). */
+static void print_containers(void)
+{
+    section("PySetObject, PyListObject, PyWeakReference, PyMethodObject");
+    OFFSET("set_mask", PySetObject, mask, "Py_ssize_t mask: table size - 1");
+    OFFSET("set_table", PySetObject, table, "setentry *table");
+    SIZE("set_entry_size", setentry, "setentry: key, hash");
+    OFFSET("set_entry_key", setentry, key, NULL);
+    OFFSET("list_items", PyListObject, ob_item, "PyObject **ob_item");
+    OFFSET("weakref_object", PyWeakReference, wr_object, "Py_None once the referent died");
+    OFFSET("method_self", PyMethodObject, im_self, "bound method's __self__");
+}
+
+/* What the asyncio reader needs to follow a suspended coroutine to the object
+ * it awaits (what CPython's `cr_await` getter, _PyGen_yf, computes): the
+ * coroutine's frame and that frame's top of value stack. */
+static void print_generators(void)
+{
+    section("PyGenObject / PyCoroObject and the value stack of a suspended frame");
+#if PY_VERSION_HEX < 0x030B0000
+    OFFSET("gen_frame", PyGenObject, gi_frame, "PyFrameObject *gi_frame (NULL once finished)");
+    put_none("gen_iframe", "3.11+");
+    put_none("gen_frame_state", "3.11+");
+    OFFSET("frame_valuestack", PyFrameObject, f_valuestack, "PyObject **f_valuestack");
+#if PY_VERSION_HEX < 0x030A0000
+    OFFSET("frame_stacktop", PyFrameObject, f_stacktop,
+           "PyObject **f_stacktop: set while suspended, NULL while running");
+    put_none("frame_stackdepth", "3.10 only");
+#else
+    put_none("frame_stacktop", "3.8-3.9 only");
+    OFFSET("frame_stackdepth", PyFrameObject, f_stackdepth, "int f_stackdepth");
+#endif
+    put_none("iframe_localsplus", "3.11+");
+    put_none("iframe_stacktop", "3.11-3.13");
+    put_none("iframe_stackpointer", "3.14+");
+    put_none("code_nlocalsplus", "3.11+");
+#else
+    put_none("gen_frame", "<=3.10 only");
+    OFFSET("gen_iframe", PyGenObject, gi_iframe, "the coroutine's _PyInterpreterFrame, inline");
+    OFFSET("gen_frame_state", PyGenObject, gi_frame_state, "int8_t gi_frame_state");
+    put_none("frame_valuestack", "<=3.10 only");
+    put_none("frame_stacktop", "3.8-3.9 only");
+    put_none("frame_stackdepth", "3.10 only");
+    OFFSET("iframe_localsplus", _PyInterpreterFrame, localsplus, "locals, then the value stack");
+#if PY_VERSION_HEX < 0x030E0000
+    OFFSET("iframe_stacktop", _PyInterpreterFrame, stacktop,
+           "int stacktop: index of the top of stack + 1 in localsplus");
+    put_none("iframe_stackpointer", "3.14+");
+#else
+    put_none("iframe_stacktop", "3.11-3.13");
+    OFFSET("iframe_stackpointer", _PyInterpreterFrame, stackpointer,
+           "_PyStackRef *stackpointer: one past the top of stack");
+#endif
+    OFFSET("code_nlocalsplus", PyCodeObject, co_nlocalsplus, "int: the value stack starts here");
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+    put_signed("gen_state_yield_from_min", FRAME_SUSPENDED_YIELD_FROM,
+        "gi_frame_state: suspended in `await`/`yield from` (signed int8)");
+#if PY_VERSION_HEX >= 0x030F0000
+    put_signed("gen_state_yield_from_max", FRAME_SUSPENDED_YIELD_FROM_LOCKED,
+        "3.15 FRAME_SUSPENDED_YIELD_FROM_LOCKED");
+#else
+    put_signed("gen_state_yield_from_max", FRAME_SUSPENDED_YIELD_FROM, NULL);
+#endif
+    put("gen_state_known", 1, "3.13+ tells `yield from` apart in the state");
+#if PY_VERSION_HEX >= 0x030F0000
+    put("gen_yf_slot", 2, "3.15: the sent value stays above the awaited iterator "
+                          "(checked on 3.15.2: the stack is [..., iter, value])");
+#else
+    put("gen_yf_slot", 1, "the awaited iterator is the top of stack");
+#endif
+#elif PY_VERSION_HEX >= 0x030B0000
+    put_signed("gen_state_yield_from_min", FRAME_SUSPENDED,
+               "3.11-3.12: only FRAME_SUSPENDED; the value stack tells `yield from`");
+    put_signed("gen_state_yield_from_max", FRAME_SUSPENDED, NULL);
+    put("gen_state_known", 0, NULL);
+    put("gen_yf_slot", 1, "the awaited iterator is the top of stack");
+#else
+    put_signed("gen_state_yield_from_min", 0, "<=3.10: no gi_frame_state");
+    put_signed("gen_state_yield_from_max", 0, NULL);
+    put("gen_state_known", 0, NULL);
+    put("gen_yf_slot", 1, "the awaited iterator is the top of stack");
+#endif
+
+    section("asyncio per-thread state (3.14+, _PyThreadStateImpl / PyInterpreterState)");
+#if PY_VERSION_HEX >= 0x030E0000
+    OFFSET("tstate_asyncio_running_loop", _PyThreadStateImpl, asyncio_running_loop, NULL);
+    OFFSET("tstate_asyncio_running_task", _PyThreadStateImpl, asyncio_running_task, NULL);
+    OFFSET("tstate_asyncio_tasks_head", _PyThreadStateImpl, asyncio_tasks_head,
+           "struct llist_node: the thread's native tasks");
+    OFFSET("interp_asyncio_tasks_head", PyInterpreterState, asyncio_tasks_head,
+           "struct llist_node: tasks of threads that have exited");
+#else
+    put_none("tstate_asyncio_running_loop", "3.14+");
+    put_none("tstate_asyncio_running_task", "3.14+");
+    put_none("tstate_asyncio_tasks_head", "3.14+");
+    put_none("interp_asyncio_tasks_head", "3.14+");
+#endif
+}
+
 int main(void)
 {
     printf("/* CPython %s (PY_VERSION_HEX 0x%08lx)", PY_VERSION, (unsigned long)PY_VERSION_HEX);
@@ -480,6 +588,8 @@ int main(void)
     print_code();
     print_objects();
     print_dicts();
+    print_containers();
+    print_generators();
     printf("};\n");
     return ferror(stdout) ? 1 : 0;
 }

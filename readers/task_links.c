@@ -1,0 +1,158 @@
+/* task_links.c - who awaits whom.
+ *
+ * 3.14+ records it on the awaited task itself (awaited_by: one task, or a set
+ * when awaited_by_is_set), maintained by asyncio for plain awaits, gather,
+ * TaskGroup and shield.  Before 3.14 it is derived from the awaiting side:
+ *   - a task T blocked on future W (_fut_waiter, or the future at the end
+ *     of its await chain): when W is a task, T awaits W;
+ *   - when W is a _GatheringFuture, T awaits each of W._children;
+ *   - a task C created by a TaskGroup has the group's _on_task_done bound
+ *     method among its done callbacks: the group's _parent_task awaits C
+ *     (it waits in TaskGroup.__aexit__ on an internal future).
+ * Links to tasks outside the snapshot are dropped. */
+#include "tasks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "containers.h"
+#include "objects.h"
+
+#define LINKS_CALLBACKS_MAX 8
+#define LINKS_CHILDREN_MAX 4096
+
+static struct task_info *links_find(struct task_set *set, uint64_t addr)
+{
+    size_t lo = 0, hi = set->count;
+    while (lo < hi) { /* tasks_read leaves the set sorted by address */
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->tasks[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < set->count && set->tasks[lo].addr == addr ? &set->tasks[lo] : NULL;
+}
+
+static void links_add(struct task_set *set, uint64_t child, uint64_t parent)
+{
+    struct task_info *c = links_find(set, child);
+    if (!c || !links_find(set, parent) || child == parent)
+        return;
+    for (uint32_t i = 0; i < c->parent_count; i++)
+        if (c->parents[i] == parent)
+            return;
+    if (c->parent_count < TASK_PARENTS_MAX)
+        c->parents[c->parent_count++] = parent;
+}
+
+struct links_walk {
+    struct asyncio_reader *r;
+    struct remote *mem;
+    struct task_set *set;
+    uint64_t task; /* the awaiter (children walk) or the awaited (callbacks walk) */
+};
+
+static int links_child_visit(void *ctx, uint64_t child)
+{
+    struct links_walk *w = ctx;
+    links_add(w->set, child, w->task);
+    return 0;
+}
+
+static int links_awaited_by_visit(void *ctx, uint64_t parent)
+{
+    struct links_walk *w = ctx;
+    links_add(w->set, w->task, parent);
+    return 0;
+}
+
+/* A done callback: TaskGroup._on_task_done bound to a group names the parent. */
+static void links_callback(struct links_walk *w, uint64_t callback)
+{
+    char type[32];
+    if (callback == 0 ||
+        object_type_name(w->mem, w->r->layout, callback, type, sizeof type, NULL) != 0 ||
+        strcmp(type, "method") != 0)
+        return;
+    uint64_t self = 0;
+    if (remote_read_ptr(w->mem, callback + w->r->layout->method_self, &self) != 0 ||
+        object_type_name(w->mem, w->r->layout, self, type, sizeof type, NULL) != 0 ||
+        strcmp(type, "TaskGroup") != 0)
+        return;
+    uint64_t parent = instance_attr(w->mem, w->r->layout, self, "_parent_task");
+    if (parent)
+        links_add(w->set, w->task, parent);
+}
+
+/* The callbacks list holds (callback, context) tuples. */
+static int links_callback_tuple_visit(void *ctx, uint64_t tuple)
+{
+    struct links_walk *w = ctx;
+    uint64_t callback = 0;
+    if (remote_read_ptr(w->mem, tuple + w->r->layout->tuple_items, &callback) == 0)
+        links_callback(w, callback);
+    return 0;
+}
+
+static void links_from_callbacks(struct links_walk *w, const struct task_info *task)
+{
+    const struct layout *l = w->r->layout;
+    uint64_t list = 0;
+    if (task->kind == OBJ_C_TASK) {
+        uint64_t first = 0;
+        if (remote_read_ptr(w->mem, task->addr + w->r->tl.fut_callback0, &first) == 0)
+            links_callback(w, first);
+        remote_read_ptr(w->mem, task->addr + w->r->tl.fut_callbacks, &list);
+    } else {
+        list = instance_attr(w->mem, l, task->addr, "_callbacks");
+    }
+    if (list != 0)
+        list_each(w->mem, l, list, LINKS_CALLBACKS_MAX, links_callback_tuple_visit, w);
+}
+
+static void links_from_waiter(struct links_walk *w, uint64_t waiter)
+{
+    int gathering = 0;
+    int kind = task_object_kind(w->r, w->mem, waiter, &gathering);
+    if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK) {
+        links_add(w->set, waiter, w->task);
+    } else if (gathering) {
+        uint64_t children = instance_attr(w->mem, w->r->layout, waiter, "_children");
+        if (children != 0)
+            list_each(w->mem, w->r->layout, children, LINKS_CHILDREN_MAX, links_child_visit, w);
+    }
+}
+
+static void links_native(struct links_walk *w, const struct task_info *task)
+{
+    const struct task_layout *tl = &w->r->tl;
+    uint64_t by = 0;
+    unsigned char is_set = 0;
+    if (remote_read_ptr(w->mem, task->addr + tl->fut_awaited_by, &by) != 0 || by == 0 ||
+        remote_read(w->mem, task->addr + tl->fut_awaited_by_is_set, &is_set, 1) != 0)
+        return;
+    if (is_set)
+        set_each(w->mem, w->r->layout, by, links_awaited_by_visit, w);
+    else
+        links_add(w->set, task->addr, by);
+}
+
+void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_set *set)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        struct task_info *task = &set->tasks[i];
+        if (task->state == TASK_DONE || task->state == TASK_CANCELLED)
+            continue;
+        struct links_walk w = {r, mem, set, task->addr};
+        if (task->kind == OBJ_C_TASK && r->tl.fut_awaited_by != LAYOUT_NONE) {
+            links_native(&w, task);
+            continue;
+        }
+        if (task->waiter)
+            links_from_waiter(&w, task->waiter);
+        if (task->awaits && task->awaits != task->waiter)
+            links_from_waiter(&w, task->awaits);
+        links_from_callbacks(&w, task);
+    }
+}

@@ -1,0 +1,446 @@
+/* tasks.c - find asyncio's tasks and read each one.
+ *
+ * Where the tasks are:
+ *   3.8-3.11  asyncio.tasks._all_tasks, a WeakSet (its `data` attribute is a
+ *             set of weakrefs to the tasks); _current_tasks {loop: task}.
+ *   3.12-3.13 _scheduled_tasks (WeakSet) + _eager_tasks (a plain set of the
+ *             tasks running their first step eagerly) + _current_tasks.
+ *   3.14+     native tasks sit in per-thread linked lists
+ *             (_PyThreadStateImpl.asyncio_tasks_head, moved to the
+ *             interpreter's list when their thread exits) and the running one
+ *             in tstate->asyncio_running_task; _scheduled_tasks/_eager_tasks
+ *             only hold tasks of other classes (pure-Python ones).
+ * Each module-level collection is found once through sys.modules and kept:
+ * asyncio never rebinds them.  A task is either a C TaskObj (task_layout.h)
+ * or a Python object whose attributes we read by name. */
+#include "tasks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "containers.h"
+#include "maps.h"
+#include "objects.h"
+#include "strings.h"
+
+/* A per-thread task list longer than this is treated as corrupt (cut). */
+#define TASKS_LIST_MAX 1000000
+
+const char *task_state_name(int state)
+{
+    switch (state) {
+    case TASK_RUNNING:
+        return "running";
+    case TASK_DONE:
+        return "done";
+    case TASK_CANCELLED:
+        return "cancelled";
+    default:
+        return "pending";
+    }
+}
+
+void asyncio_reader_init(struct asyncio_reader *r, struct python_runtime *runtime)
+{
+    memset(r, 0, sizeof *r);
+    r->layout = &runtime->layout;
+    const struct task_layout *tl = task_layout_for_version(runtime->minor);
+    if (tl) {
+        r->tl = *tl;
+        r->have_layout = 1;
+    }
+}
+
+void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *mem,
+                            struct python_runtime *runtime, uint64_t interp)
+{
+    const struct layout *l = r->layout;
+    if (runtime->minor >= 14 && !r->tl.from_target) {
+        struct maps maps;
+        if (maps_read(pid, &maps) == 0) {
+            task_layout_from_target(pid, mem, &maps, runtime, &r->tl);
+            maps_free(&maps);
+        }
+    }
+    if (r->tasks_dict != 0)
+        return;
+    uint64_t modules = 0;
+    if (interp == 0 || remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 ||
+        modules == 0)
+        return;
+    uint64_t module = dict_get_str(mem, l, modules, "asyncio.tasks");
+    uint64_t dict = module ? module_dict(mem, l, module) : 0;
+    if (dict == 0)
+        return;
+    uint64_t weak = dict_get_str(mem, l, dict, l->minor >= 12 ? "_scheduled_tasks" : "_all_tasks");
+    r->weak_tasks = weak ? instance_attr(mem, l, weak, "data") : 0;
+    r->eager_tasks = l->minor >= 12 ? dict_get_str(mem, l, dict, "_eager_tasks") : 0;
+    r->current_tasks = dict_get_str(mem, l, dict, "_current_tasks");
+    r->tasks_dict = dict;
+}
+
+int task_set_init(struct task_set *set, size_t max_tasks)
+{
+    memset(set, 0, sizeof *set);
+    set->capacity = max_tasks ? max_tasks : TASKS_DEFAULT_MAX;
+    set->tasks = calloc(set->capacity, sizeof *set->tasks);
+    set->frame_capacity = set->capacity * 8 < 65536 ? 65536 : set->capacity * 8;
+    set->frames = calloc(set->frame_capacity, sizeof *set->frames);
+    if (!set->tasks || !set->frames) {
+        task_set_free(set);
+        return -1;
+    }
+    return 0;
+}
+
+void task_set_free(struct task_set *set)
+{
+    free(set->tasks);
+    free(set->frames);
+    memset(set, 0, sizeof *set);
+}
+
+static int task_kind_of_type(struct asyncio_reader *r, struct remote *mem, uint64_t type,
+                             const char *name, int *gathering)
+{
+    const struct layout *l = r->layout;
+    *gathering = strcmp(name, "_GatheringFuture") == 0;
+    if (strcmp(name, "coroutine") == 0 || strcmp(name, "generator") == 0)
+        return OBJ_COROUTINE;
+    if (strcmp(name, "_asyncio.FutureIter") == 0)
+        return OBJ_FUTURE_ITER;
+    uint64_t basicsize = 0;
+    if (remote_read_ptr(mem, type + l->type_basicsize, &basicsize) != 0)
+        return OBJ_OTHER;
+    if (strcmp(name, "_asyncio.Task") == 0)
+        return r->have_layout && basicsize == r->tl.task_basicsize ? OBJ_C_TASK : OBJ_OTHER;
+    if (strcmp(name, "_asyncio.Future") == 0 || *gathering)
+        return OBJ_C_FUTURE; /* _GatheringFuture subclasses the C Future when it exists */
+    if (strcmp(name, "Task") == 0 || strcmp(name, "_PyTask") == 0)
+        return OBJ_PY_TASK;
+    if (strcmp(name, "Future") == 0 || strcmp(name, "_PyFuture") == 0)
+        return OBJ_PY_FUTURE;
+    return OBJ_OTHER;
+}
+
+int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj, int *gathering)
+{
+    int dummy;
+    if (!gathering)
+        gathering = &dummy;
+    *gathering = 0;
+    uint64_t type;
+    if (obj == 0 || remote_read_ptr(mem, obj + r->layout->object_type, &type) != 0 || type == 0)
+        return OBJ_OTHER;
+    for (int i = 0; i < r->type_count; i++)
+        if (r->types[i].addr == type) {
+            *gathering = r->types[i].gathering;
+            return r->types[i].kind;
+        }
+    char name[80];
+    if (object_type_name(mem, r->layout, obj, name, sizeof name, NULL) != 0)
+        return OBJ_OTHER;
+    int kind = task_kind_of_type(r, mem, type, name, gathering);
+    /* Types live as long as the process in practice (classes of asyncio);
+     * a Python subclass could die, so only the table's size bounds it. */
+    if (r->type_count < TASK_TYPES_MAX) {
+        r->types[r->type_count].addr = type;
+        r->types[r->type_count].kind = kind;
+        r->types[r->type_count].gathering = *gathering;
+        r->type_count++;
+    }
+    return kind;
+}
+
+/* A task's name: a str, or (3.12+ C tasks) an int n standing for "Task-n". */
+static void task_read_name(struct asyncio_reader *r, struct remote *mem, uint64_t name,
+                           char *out, size_t cap)
+{
+    char type[32];
+    uint64_t number;
+    snprintf(out, cap, "?");
+    if (name == 0 || object_type_name(mem, r->layout, name, type, sizeof type, NULL) != 0)
+        return;
+    if (strcmp(type, "str") == 0)
+        string_read(mem, r->layout, name, out, cap);
+    else if (strcmp(type, "int") == 0 && long_read(mem, r->layout, name, &number) == 0)
+        snprintf(out, cap, "Task-%llu", (unsigned long long)number);
+}
+
+static uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t loop)
+{
+    if (loop == 0)
+        return 0;
+    for (int i = 0; i < r->loop_count; i++)
+        if (r->loops[i].loop == loop && r->loops[i].thread_id != 0)
+            return r->loops[i].thread_id;
+    /* BaseEventLoop._thread_id: threading.get_ident() of the thread in
+     * run_forever, None when the loop is not running. */
+    uint64_t attr = instance_attr(mem, r->layout, loop, "_thread_id");
+    uint64_t ident = 0;
+    if (attr == 0 || long_read(mem, r->layout, attr, &ident) != 0 || ident == 0)
+        return 0;
+    int slot = r->loop_count < TASK_LOOPS_MAX ? r->loop_count++ : (int)(loop % TASK_LOOPS_MAX);
+    r->loops[slot].loop = loop;
+    r->loops[slot].thread_id = ident;
+    return ident;
+}
+
+static int task_read_c(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                       struct task_info *out)
+{
+    unsigned char buf[512];
+    uint64_t size = r->tl.task_basicsize;
+    if (size > sizeof buf || remote_read(mem, addr, buf, size) != 0)
+        return -1;
+    uint64_t refcnt, name;
+    int32_t state;
+    memcpy(&refcnt, buf, sizeof refcnt);
+    if (!remote_refcount_plausible(refcnt))
+        return -1;
+    memcpy(&out->coro, buf + r->tl.task_coro, 8);
+    memcpy(&out->loop, buf + r->tl.fut_loop, 8);
+    memcpy(&out->waiter, buf + r->tl.task_fut_waiter, 8);
+    memcpy(&name, buf + r->tl.task_name, 8);
+    memcpy(&state, buf + r->tl.fut_state, sizeof state);
+    if (state < 0 || state > 2)
+        return -1;
+    out->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
+    task_read_name(r, mem, name, out->name, sizeof out->name);
+    return 0;
+}
+
+static int task_read_py(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                        struct task_info *out)
+{
+    const struct layout *l = r->layout;
+    out->coro = instance_attr(mem, l, addr, "_coro");
+    out->loop = instance_attr(mem, l, addr, "_loop");
+    out->waiter = instance_attr(mem, l, addr, "_fut_waiter");
+    uint64_t state = instance_attr(mem, l, addr, "_state");
+    if (out->coro == 0 || state == 0)
+        return -1;
+    out->state = string_equals(mem, l, state, "CANCELLED") ? TASK_CANCELLED
+                 : string_equals(mem, l, state, "FINISHED") ? TASK_DONE
+                                                            : TASK_PENDING;
+    task_read_name(r, mem, instance_attr(mem, l, addr, "_name"), out->name, sizeof out->name);
+    return 0;
+}
+
+int task_read_one(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                  struct task_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->addr = addr;
+    int kind = task_object_kind(r, mem, addr, NULL);
+    out->kind = kind;
+    int rc = kind == OBJ_C_TASK ? task_read_c(r, mem, addr, out)
+             : kind == OBJ_PY_TASK ? task_read_py(r, mem, addr, out)
+                                   : -1;
+    if (rc != 0)
+        return -1;
+    /* Py_None is a valid "no waiter"; anything that is not a future is none. */
+    if (out->waiter != 0) {
+        int wk = task_object_kind(r, mem, out->waiter, NULL);
+        if (wk != OBJ_C_TASK && wk != OBJ_PY_TASK && wk != OBJ_C_FUTURE && wk != OBJ_PY_FUTURE)
+            out->waiter = 0;
+    }
+    out->thread_id = task_loop_thread(r, mem, out->loop);
+    return 0;
+}
+
+uint64_t task_coro_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro)
+{
+    const struct layout *l = r->layout;
+    if (coro == 0)
+        return 0;
+    if (l->gen_iframe != LAYOUT_NONE)
+        return coro + l->gen_iframe;
+    uint64_t frame = 0;
+    if (remote_read_ptr(mem, coro + l->gen_frame, &frame) != 0)
+        return 0;
+    return frame;
+}
+
+/* ---- collecting the task addresses ---- */
+
+struct task_addrs {
+    uint64_t *addr;
+    size_t count, capacity;
+    int weak; /* items are weakrefs to tasks */
+    const struct layout *layout;
+    struct remote *mem;
+    uint64_t overflow;
+};
+
+static int task_addrs_visit(void *ctx, uint64_t item)
+{
+    struct task_addrs *a = ctx;
+    uint64_t task = item;
+    if (a->weak && remote_read_ptr(a->mem, item + a->layout->weakref_object, &task) != 0)
+        return 0;
+    if (task == 0)
+        return 0;
+    if (a->count == a->capacity) {
+        a->overflow++;
+        return 0;
+    }
+    a->addr[a->count++] = task;
+    return 0;
+}
+
+/* Walks a circular llist of TaskObj.task_node links starting at head. */
+static int task_addrs_from_list(struct asyncio_reader *r, struct remote *mem, uint64_t head,
+                                struct task_addrs *a)
+{
+    uint64_t node = 0;
+    if (remote_read_ptr(mem, head, &node) != 0)
+        return -1;
+    for (size_t steps = 0; node != 0 && node != head; steps++) {
+        if (steps >= TASKS_LIST_MAX)
+            return -1;
+        task_addrs_visit(a, node - r->tl.task_node);
+        uint64_t next;
+        if (remote_read_ptr(mem, node, &next) != 0 || next == node)
+            return -1;
+        node = next;
+    }
+    return 0;
+}
+
+static int task_addr_compare(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
+                        const struct thread_state_info *threads, size_t thread_count,
+                        struct task_addrs *a)
+{
+    const struct layout *l = r->layout;
+    if (r->weak_tasks) {
+        a->weak = 1;
+        if (set_each(mem, l, r->weak_tasks, task_addrs_visit, a) < 0)
+            return -1;
+        a->weak = 0;
+    }
+    if (r->eager_tasks && set_each(mem, l, r->eager_tasks, task_addrs_visit, a) < 0)
+        return -1;
+    if (l->tstate_asyncio_tasks_head != LAYOUT_NONE && r->tl.task_node != LAYOUT_NONE) {
+        for (size_t t = 0; t < thread_count; t++)
+            if (task_addrs_from_list(r, mem, threads[t].tstate + l->tstate_asyncio_tasks_head,
+                                     a) != 0)
+                return -1;
+        if (interp != 0 &&
+            task_addrs_from_list(r, mem, interp + l->interp_asyncio_tasks_head, a) != 0)
+            return -1;
+    }
+    qsort(a->addr, a->count, sizeof *a->addr, task_addr_compare);
+    size_t unique = 0;
+    for (size_t i = 0; i < a->count; i++)
+        if (unique == 0 || a->addr[unique - 1] != a->addr[i])
+            a->addr[unique++] = a->addr[i];
+    a->count = unique;
+    return 0;
+}
+
+/* ---- running tasks ---- */
+
+struct current_walk {
+    struct asyncio_reader *r;
+    struct remote *mem;
+    struct running_task *out;
+    size_t max, count;
+};
+
+static int current_visit(void *ctx, uint64_t loop, uint64_t task)
+{
+    struct current_walk *w = ctx;
+    if (w->count >= w->max)
+        return 1;
+    w->out[w->count].task = task;
+    w->out[w->count].thread_id = task_loop_thread(w->r, w->mem, loop);
+    w->count++;
+    return 0;
+}
+
+int tasks_running(struct asyncio_reader *r, struct remote *mem,
+                  const struct thread_state_info *threads, size_t thread_count,
+                  struct running_task *out, size_t max)
+{
+    const struct layout *l = r->layout;
+    size_t count = 0;
+    if (l->tstate_asyncio_running_task != LAYOUT_NONE) {
+        for (size_t t = 0; t < thread_count && count < max; t++) {
+            uint64_t task = 0;
+            if (remote_read_ptr(mem, threads[t].tstate + l->tstate_asyncio_running_task,
+                                &task) != 0)
+                return -1;
+            if (task != 0) {
+                out[count].task = task;
+                out[count].thread_id = threads[t].thread_id;
+                count++;
+            }
+        }
+    }
+    if (r->current_tasks != 0 && count < max) {
+        /* 3.14+ keeps this dict for tasks of other classes only. */
+        struct current_walk w = {r, mem, out + count, max - count, 0};
+        if (dict_each(mem, l, r->current_tasks, current_visit, &w) != 0)
+            return -1;
+        count += w.count;
+    }
+    return (int)count;
+}
+
+int tasks_read(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
+               const struct thread_state_info *threads, size_t thread_count,
+               struct task_set *set)
+{
+    set->count = 0;
+    set->frame_count = 0;
+    set->capped = 0;
+    if (!r->have_layout && r->tasks_dict == 0)
+        return 0;
+    struct task_addrs a = {NULL, 0, set->capacity, 0, r->layout, mem, 0};
+    a.addr = malloc(a.capacity * sizeof *a.addr);
+    if (!a.addr)
+        return -1;
+    int rc = task_collect(r, mem, interp, threads, thread_count, &a);
+    struct running_task running[64];
+    int nrunning = rc == 0 ? tasks_running(r, mem, threads, thread_count, running, 64) : -1;
+    if (rc != 0 || nrunning < 0) {
+        free(a.addr);
+        return -1;
+    }
+    if (a.overflow > 0) {
+        set->capped = 1;
+        set->dropped += a.overflow;
+    }
+    for (size_t i = 0; i < a.count; i++) {
+        struct task_info *task = &set->tasks[set->count];
+        /* Dead weakrefs (their referent is None) and non-task objects are skipped. */
+        int kind = task_object_kind(r, mem, a.addr[i], NULL);
+        if (kind != OBJ_C_TASK && kind != OBJ_PY_TASK)
+            continue;
+        if (task_read_one(r, mem, a.addr[i], task) != 0) {
+            set->dropped++;
+            continue;
+        }
+        for (int k = 0; k < nrunning; k++)
+            if (running[k].task == task->addr && task->state == TASK_PENDING) {
+                task->state = TASK_RUNNING;
+                if (running[k].thread_id)
+                    task->thread_id = running[k].thread_id;
+            }
+        set->count++;
+    }
+    free(a.addr);
+    for (size_t i = 0; i < set->count; i++)
+        if (set->tasks[i].state == TASK_PENDING || set->tasks[i].state == TASK_RUNNING)
+            task_chain_read(r, mem, set, &set->tasks[i]);
+    task_links_build(r, mem, set);
+    return 0;
+}

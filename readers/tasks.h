@@ -1,0 +1,131 @@
+/* tasks.h - asyncio tasks of a process: who they are, where they wait, who awaits them. */
+#ifndef PYCONC_READERS_TASKS_H
+#define PYCONC_READERS_TASKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frames.h"
+#include "runtime.h"
+#include "task_layout.h"
+#include "threads.h"
+
+#define TASKS_DEFAULT_MAX 10000 /* tasks read per snapshot unless the caller says */
+#define TASK_NAME_MAX 128
+#define TASK_CHAIN_MAX 64       /* coroutines followed through cr_await per task */
+#define TASK_PARENTS_MAX 4      /* awaiters kept per task */
+#define TASK_LOOPS_MAX 16       /* event loops whose thread we remember */
+#define TASK_TYPES_MAX 32
+
+enum task_state {
+    TASK_PENDING = 0,   /* suspended, waiting */
+    TASK_RUNNING = 1,   /* the current task of its loop */
+    TASK_DONE = 2,
+    TASK_CANCELLED = 3,
+};
+const char *task_state_name(int state);
+
+/* What an object turned out to be (by its type, cached per type address). */
+enum task_object_kind {
+    OBJ_OTHER = 0,
+    OBJ_C_TASK,        /* _asyncio.Task or a subclass with the same layout */
+    OBJ_PY_TASK,       /* asyncio.tasks._PyTask (or a Python Task class) */
+    OBJ_C_FUTURE,      /* _asyncio.Future (and _GatheringFuture, a Python subclass) */
+    OBJ_PY_FUTURE,
+    OBJ_COROUTINE,     /* coroutine, generator: something with a frame */
+    OBJ_FUTURE_ITER,   /* _asyncio.FutureIter: what `await fut` leaves on the stack */
+};
+
+struct task_info {
+    uint64_t addr;
+    uint64_t coro;
+    uint64_t loop;
+    uint64_t waiter;     /* the future it is blocked on (_fut_waiter), 0: none */
+    uint64_t awaits;     /* innermost awaited future/task found through cr_await, 0: none */
+    uint64_t thread_id;  /* pthread id of its loop's thread when known, else 0 */
+    uint64_t parents[TASK_PARENTS_MAX]; /* tasks that await this one */
+    uint32_t parent_count;
+    int state;           /* enum task_state */
+    int kind;            /* OBJ_C_TASK or OBJ_PY_TASK */
+    uint32_t frame_first, frame_count; /* its coroutine chain in task_set.frames, innermost first */
+    char name[TASK_NAME_MAX];
+};
+
+struct task_set {
+    struct task_info *tasks;
+    size_t count, capacity;    /* capacity: the per-snapshot cap */
+    struct raw_frame *frames;  /* coroutine frames of every task */
+    size_t frame_count, frame_capacity;
+    uint64_t dropped;          /* tasks seen but not read (torn, or over the cap) */
+    int capped;                /* the cap was hit */
+};
+
+/* Per process: cached addresses and learnt types. */
+struct asyncio_reader {
+    const struct layout *layout; /* the runtime's layout (asyncio fields overlaid) */
+    struct task_layout tl;
+    int have_layout;             /* 0: this version has no known C Task layout */
+    int overlay_tried;
+    uint64_t tasks_dict;         /* asyncio.tasks.__dict__, 0 until asyncio is imported */
+    uint64_t weak_tasks;         /* _all_tasks (<=3.11) / _scheduled_tasks (3.12+) WeakSet */
+    uint64_t eager_tasks;        /* 3.12+ _eager_tasks set */
+    uint64_t current_tasks;      /* _current_tasks dict {loop: task} */
+    struct {
+        uint64_t addr;
+        int kind;
+        int gathering; /* _GatheringFuture */
+    } types[TASK_TYPES_MAX];
+    int type_count;
+    struct {
+        uint64_t loop, thread_id;
+    } loops[TASK_LOOPS_MAX];
+    int loop_count;
+};
+
+/* Prepares a reader for one process; 3.14+ reads _asyncio's debug offsets
+ * when the module is loaded (retried by later calls until it is). */
+void asyncio_reader_init(struct asyncio_reader *r, struct python_runtime *runtime);
+
+/* Re-looks for what asyncio_reader_init could not find yet (asyncio imported
+ * after attach): call when the module cache is empty, rate-limited by the caller. */
+void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *mem,
+                            struct python_runtime *runtime, uint64_t interp);
+
+int task_set_init(struct task_set *set, size_t max_tasks);
+void task_set_free(struct task_set *set);
+
+/* A snapshot of every task (up to the set's cap), with coroutine chains and
+ * awaiters.  An interpreter without asyncio gives an empty set.  0, or -1 when
+ * the task collections themselves could not be read (a torn read: retry). */
+int tasks_read(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
+               const struct thread_state_info *threads, size_t thread_count,
+               struct task_set *set);
+
+/* The tasks currently running (one per running loop), with the pthread id
+ * of the thread running each when known.  Count, or -1. */
+struct running_task {
+    uint64_t task;
+    uint64_t thread_id;
+};
+int tasks_running(struct asyncio_reader *r, struct remote *mem,
+                  const struct thread_state_info *threads, size_t thread_count,
+                  struct running_task *out, size_t max);
+
+/* Reads one task's identity (name, coro, state, waiter, loop), no chain.  0 or -1. */
+int task_read_one(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                  struct task_info *out);
+
+/* The address of coroutine `coro`'s frame as it appears in a thread's frame
+ * walk (3.11+: the inline frame; <=3.10: gi_frame), 0 if finished/unknown. */
+uint64_t task_coro_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro);
+
+/* The object kind of obj (its type looked up once per type).  OBJ_OTHER on failure. */
+int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj,
+                     int *gathering);
+
+/* Internal pieces shared by tasks.c, task_chain.c, task_links.c. */
+int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_set *set,
+                    struct task_info *task);
+void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_set *set);
+
+#endif
