@@ -82,7 +82,8 @@ static int contention_by_stack(struct contention *c)
     const struct profile *p = c->profile;
     for (size_t s = 0; s < p->stack_count; s++) {
         const struct profile_stack *stack = &p->stacks[s];
-        if (stack->count == 0)
+        /* Awaiting samples (--tasks all) describe suspended tasks, not threads. */
+        if (stack->count == 0 || stack->state == STATE_AWAITING)
             continue;
         int state = stack->state >= 0 && stack->state < STATE_COUNT ? stack->state : 0;
         c->thread_states[stack->thread * STATE_COUNT + (size_t)state] += stack->count;
@@ -243,6 +244,16 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
                        "trend %+.1f per minute: %s\n",
                   t->first, t->last, t->peak, t->per_minute,
                   t->growing ? "GROWING (threads are leaking?)" : "steady");
+    const struct thread_trend *k = &c->trends.tasks;
+    if (k->ticks > 0 && k->ticks < 10)
+        sticky_printf(out, "\nasyncio tasks over time (pending)\n  %.0f at the start, %.0f at "
+                           "the end, %llu created; too short a recording for a trend (needs 10 s)\n",
+                      k->first, k->last, (unsigned long long)c->trends.tasks_created);
+    else if (k->ticks > 0)
+        sticky_printf(out, "\nasyncio tasks over time (pending)\n  %.1f at the start, %.1f at "
+                           "the end, peak %.0f, %llu created; trend %+.1f per minute: %s\n",
+                      k->first, k->last, k->peak, (unsigned long long)c->trends.tasks_created,
+                      k->per_minute, k->growing ? "GROWING (tasks are leaking?)" : "steady");
     sticky_printf(out, "\ndeadlock hint (lock-wait on one stack for %.1f s or more while no "
                        "thread ran)\n", stuck_s);
     if (c->trends.stuck_count == 0)
@@ -399,8 +410,17 @@ static void json_trends(struct sticky_out *out, const struct contention *c)
     const struct thread_trend *t = &c->trends.threads;
     sticky_printf(out,
                   ",\"thread_count\":{\"start\":%.3f,\"end\":%.3f,\"peak\":%.0f,"
-                  "\"per_minute\":%.3f,\"growing\":%s},\"stuck\":[",
+                  "\"per_minute\":%.3f,\"growing\":%s},",
                   t->first, t->last, t->peak, t->per_minute, t->growing ? "true" : "false");
+    const struct thread_trend *k = &c->trends.tasks;
+    if (k->ticks > 0)
+        sticky_printf(out,
+                      "\"task_count\":{\"start\":%.3f,\"end\":%.3f,\"peak\":%.0f,"
+                      "\"created\":%llu,\"per_minute\":%.3f,\"growing\":%s,\"counts\":%llu},",
+                      k->first, k->last, k->peak, (unsigned long long)c->trends.tasks_created,
+                      k->per_minute, k->growing ? "true" : "false",
+                      (unsigned long long)k->ticks);
+    sticky_printf(out, "\"stuck\":[");
     for (size_t i = 0; i < c->trends.stuck_count; i++) {
         const struct stuck_thread *s = &c->trends.stuck[i];
         sticky_printf(out, "%s{\"tid\":%llu,\"thread\":", i ? "," : "",

@@ -16,8 +16,12 @@
 
 #include "profile_index.h"
 
+/* In the loop: _run_once on the stack, or a running task's sample (under
+ * --group task the loop's own frames are not kept above the task's). */
 static int stack_in_loop(const struct profile *p, const struct profile_stack *stack)
 {
+    if (stack->task && stack->state != STATE_AWAITING)
+        return 1;
     for (uint32_t i = 0; i < stack->depth; i++) {
         const char *name = p->frames[stack->frames[i]].name;
         size_t len = name ? strlen(name) : 0;
@@ -86,6 +90,8 @@ static int loops_of_thread(const struct profile *p, uint32_t thread, const size_
     size_t busy_from = SIZE_MAX;
     for (size_t i = 0; i <= n; i++) {
         const struct profile_stack *stack = i < n ? &p->stacks[p->timeline[items[i]].stack] : NULL;
+        if (stack && stack->state == STATE_AWAITING)
+            continue; /* a suspended task's sample (--tasks all), not what the thread did */
         int in_loop = stack && stack_in_loop(p, stack);
         int busy = in_loop && stack->state != STATE_IDLE;
         if (in_loop && i + 1 < n)

@@ -31,6 +31,8 @@ static size_t trends_ticks(const struct profile *p, struct tick *ticks)
         uint64_t time = p->timeline[at].time_ns;
         ticks[n] = (struct tick){time, 0, 0};
         for (; at < p->timeline_count && p->timeline[at].time_ns == time; at++) {
+            if (p->stacks[p->timeline[at].stack].state == STATE_AWAITING)
+                continue; /* a suspended task, not a thread */
             ticks[n].threads++;
             ticks[n].running |= p->stacks[p->timeline[at].stack].state == STATE_RUNNING;
         }
@@ -46,7 +48,9 @@ static double mean_threads(const struct tick *ticks, size_t from, size_t to)
     return to > from ? sum / (double)(to - from) : 0;
 }
 
-static void trends_leak(const struct tick *ticks, size_t n, struct thread_trend *t)
+/* min_growth: how much the count must have grown, start to end, for the verdict. */
+static void trends_leak(const struct tick *ticks, size_t n, double min_growth,
+                        struct thread_trend *t)
 {
     t->ticks = n;
     if (n < 10)
@@ -69,7 +73,7 @@ static void trends_leak(const struct tick *ticks, size_t n, struct thread_trend 
     double denominator = m * sxx - sx * sx;
     double slope = denominator > 0 ? (m * sxy - sx * sy) / denominator : 0;
     t->per_minute = slope * 60;
-    t->growing = t->last - t->first >= 2 && slope > 0 &&
+    t->growing = t->last - t->first >= min_growth && slope > 0 &&
                  mean_threads(ticks, n - tenth, n) > mean_threads(ticks, n / 2, n / 2 + tenth);
 }
 
@@ -129,9 +133,38 @@ static int trends_stuck(const struct profile *p, const struct profile_index *ind
     return 0;
 }
 
+/* The same verdict for pending asyncio tasks, from their counts once a second:
+ * growing by ten or more and still rising in the second half. */
+static int trends_tasks(const struct profile *p, struct trends *out)
+{
+    size_t n = p->task_count_count;
+    if (n == 0)
+        return 0;
+    struct tick *ticks = malloc(n * sizeof *ticks);
+    if (!ticks)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        ticks[i] = (struct tick){p->task_counts[i].time_ns, p->task_counts[i].pending, 0};
+        out->tasks_created += p->task_counts[i].created;
+    }
+    trends_leak(ticks, n, 10, &out->tasks);
+    if (n < 10) { /* too few for a trend: still say where it started and ended */
+        out->tasks.first = ticks[0].threads;
+        out->tasks.last = ticks[n - 1].threads;
+        for (size_t i = 0; i < n; i++)
+            if (ticks[i].threads > out->tasks.peak)
+                out->tasks.peak = ticks[i].threads;
+    }
+    out->tasks.ticks = n;
+    free(ticks);
+    return 0;
+}
+
 int contention_trends(const struct profile *p, uint64_t stuck_ns, struct trends *out)
 {
     memset(out, 0, sizeof *out);
+    if (trends_tasks(p, out) != 0)
+        return -1;
     if (!p->timeline_count)
         return 0;
     struct profile_index index;
@@ -141,7 +174,7 @@ int contention_trends(const struct profile *p, uint64_t stuck_ns, struct trends 
     int rc = -1;
     if (ticks) {
         size_t n = trends_ticks(p, ticks);
-        trends_leak(ticks, n, &out->threads);
+        trends_leak(ticks, n, 2, &out->threads);
         rc = trends_stuck(p, &index, ticks, n, stuck_ns ? stuck_ns : 1, out);
     }
     free(ticks);

@@ -24,6 +24,8 @@ struct stuck_thread {
 
 struct trends {
     struct thread_trend threads;
+    struct thread_trend tasks;  /* pending asyncio tasks (task counts of --group task); ticks 0: none */
+    uint64_t tasks_created;     /* tasks first seen during the recording */
     struct stuck_thread *stuck; /* threads in lock-wait on one unchanged stack while no thread ran */
     size_t stuck_count;
 };

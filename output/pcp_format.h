@@ -17,7 +17,7 @@
 
 #define PCP_MAGIC "\x89PCP\r\n\x1a\n"
 #define PCP_MAGIC_LEN 8
-#define PCP_VERSION 1
+#define PCP_VERSION 2 /* 2: + PCP_TASKS; version 1 files still read */
 #define PCP_BLOCK_MAGIC "BLK1"
 /* Blocks larger than this (raw or packed) are corrupt. */
 #define PCP_BLOCK_MAX (64u << 20)
@@ -41,6 +41,7 @@ enum pcp_record {
     PCP_STACK = 4,  /* id, thread id, state, holds_gil, task string id + 1 (0: none), depth, frame ids */
     PCP_TICK = 5,   /* time delta ns since the previous tick, count, stack ids */
     PCP_END = 6,    /* duration ns, ticks, ticks missed, torn, truncated */
+    PCP_TASKS = 7,  /* asyncio task counts: time ns since start, pending, done, created */
 };
 
 #endif

@@ -179,6 +179,17 @@ int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stac
     return 0;
 }
 
+int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count)
+{
+    if (pcp_record(w, PCP_TASKS, 4, 0) != 0)
+        return -1;
+    pcp_put_varint(w, count->time_ns);
+    pcp_put_varint(w, count->pending);
+    pcp_put_varint(w, count->done);
+    pcp_put_varint(w, count->created);
+    return 0;
+}
+
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals)
 {
     if (pcp_record(w, PCP_END, 5, 0) != 0)

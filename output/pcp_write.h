@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "profile.h"
+
 struct pcp_header {
     const char *command;
     int pid;
@@ -39,6 +41,7 @@ int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t n
 int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int state, int holds_gil,
                     uint32_t task, const uint32_t *frames, uint32_t depth); /* task: UINT32_MAX none */
 int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stacks, size_t count);
+int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count);
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals);
 
 /* Compresses and writes the records collected so far as one block. */

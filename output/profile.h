@@ -58,6 +58,14 @@ struct profile_sample {
     uint32_t stack;   /* index into profile.stacks (it carries thread, state, task) */
 };
 
+/* asyncio task counts at one moment (taken once a second, or every tick with --tasks all). */
+struct profile_task_count {
+    uint64_t time_ns;  /* since the start of the recording */
+    uint32_t pending;  /* not finished: waiting or running */
+    uint32_t done;     /* finished or cancelled, not yet freed */
+    uint32_t created;  /* seen for the first time since the previous count */
+};
+
 struct profile {
     /* Metadata shown in titles and headers. */
     const char *command;        /* the target's command line, may be NULL */
@@ -79,6 +87,10 @@ struct profile {
     const struct profile_sample *timeline;
     size_t timeline_count;
     double interval_ns; /* the sampling period, for weights (1e9 / rate_hz) */
+
+    /* asyncio task counts over time (--group task); NULL/0 when not recorded. */
+    const struct profile_task_count *task_counts;
+    size_t task_count_count;
 
     void *storage; /* private to whoever built the view; writers ignore it */
 };

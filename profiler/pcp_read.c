@@ -191,6 +191,16 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
         r->meta->totals.ticks++;
         return 0;
     }
+    case PCP_TASKS: {
+        struct profile_task_count count;
+        count.time_ns = pcp_varint(c);
+        count.pending = (uint32_t)pcp_varint(c);
+        count.done = (uint32_t)pcp_varint(c);
+        count.created = (uint32_t)pcp_varint(c);
+        if (c->bad)
+            return -1;
+        return store_task_count(store, &count);
+    }
     case PCP_END: {
         struct pcp_totals *t = &r->meta->totals;
         t->duration_ns = pcp_varint(c);

@@ -94,6 +94,9 @@ static int pcp_stream_samples(struct pcp_stream *stream, struct store *store)
             return -1;
         stream->last_tick_ns = time;
     }
+    for (; stream->task_counts_sent < store->task_count_count; stream->task_counts_sent++)
+        if (pcp_write_tasks(&stream->writer, &store->task_counts[stream->task_counts_sent]) != 0)
+            return -1;
     if (stream->keep_timeline) {
         stream->timeline_sent = store->timeline_count;
     } else {

@@ -13,6 +13,7 @@ struct pcp_stream {
     uint32_t *thread_name_sent; /* per thread: the name last written */
     size_t thread_name_capacity;
     size_t timeline_sent;       /* samples of store->timeline already written */
+    size_t task_counts_sent;    /* entries of store->task_counts already written */
     uint64_t last_tick_ns;
     uint64_t last_flush_ns;
     int keep_timeline;          /* 0: drop written samples from the store */

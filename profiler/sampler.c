@@ -18,6 +18,7 @@
 #include "../readers/linetable.h"
 #include "../readers/thread_state.h"
 #include "blocking.h"
+#include "sampler_tasks.h"
 
 volatile sig_atomic_t sampler_stop_requested = 0;
 
@@ -92,14 +93,20 @@ static int sampler_thread(struct target *target, const struct options *options,
         return 0; /* a thread with no Python code running (yet) */
     target_prefetch_codes(target, index);
     uint32_t depth = 0;
-    if (walk->truncated) {
+    struct task_split split;
+    int in_task = options->group_tasks && sampler_tasks_split(target, store, thread, &split);
+    uint32_t outer = in_task ? split.cut : walk->depth;
+    if (in_task) {
+        memcpy(ids, split.roots, split.root_count * sizeof *ids);
+        depth = split.root_count;
+    } else if (walk->truncated) {
         ids[depth++] = store_frame(store, store_string(store, "[truncated]"),
                                    store_string(store, ""), 0);
         stats->truncated++;
     }
     int event_loop = 0;
     uint64_t misses = target->codes.misses;
-    for (uint32_t i = walk->depth; i-- > 0;) {
+    for (uint32_t i = outer; i-- > 0;) {
         uint32_t id = sampler_frame(target, store, i, &event_loop);
         if (id == SAMPLER_FRAME_HIDDEN)
             continue;
@@ -109,7 +116,7 @@ static int sampler_thread(struct target *target, const struct options *options,
         }
         ids[depth++] = id;
     }
-    if (depth == 0)
+    if (depth == (in_task ? split.root_count : 0))
         return 0;
     /* A code object resolved for the first time may have been freed (and its
      * memory reused) while we read it: trust it only if every frame still
@@ -131,7 +138,7 @@ static int sampler_thread(struct target *target, const struct options *options,
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
         sampler_state(target, (int)native, sched, holds_gil, event_loop), holds_gil,
-        STORE_NO_TASK};
+        in_task ? split.innermost_name : STORE_NO_TASK};
     return store_add(store, thread_id, &info, ids, depth);
 }
 
@@ -146,11 +153,16 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         stats->torn++;
         result = -1;
     } else {
+        if (options->group_tasks)
+            sampler_tasks_begin(target, options, store, stats);
         for (size_t i = 0; i < target->thread_count; i++)
             if (sampler_thread(target, options, store, stats, i) != 0) {
                 result = -1;
                 break;
             }
+        if (result == 0 && options->tasks == TASKS_ALL &&
+            sampler_tasks_awaiting(target, store, stats) != 0)
+            result = -1;
     }
     if (options->blocking)
         blocking_resume(&sampler_blocking);

@@ -17,6 +17,9 @@ struct sampler_stats {
     uint64_t start_ns;     /* monotonic time of the first tick */
     uint64_t tick_ns;      /* monotonic time of the current tick */
     uint64_t busy_ns;      /* time spent inside ticks (the cost of sampling) */
+    uint64_t tasks_torn;     /* asyncio task snapshots or running-task reads dropped */
+    uint64_t tasks_dropped;  /* tasks seen but not read (torn, or over --max-tasks) */
+    uint64_t tasks_capped;   /* snapshots cut at --max-tasks */
     double elapsed_s;
     int target_exited;
     int output_failed;

@@ -35,6 +35,7 @@ void store_free(struct store *store)
     free(store->thread_names);
     free(store->thread_named);
     free(store->timeline);
+    free(store->task_counts);
     memset(store, 0, sizeof *store);
 }
 
@@ -78,6 +79,20 @@ uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from
 
 /* A stack's key: thread, state and GIL flag, task, then the frame ids. */
 #define STORE_KEY_HEAD 3
+
+int store_task_count(struct store *store, const struct profile_task_count *count)
+{
+    if (store->task_count_count == store->task_count_capacity) {
+        size_t size = store->task_count_capacity ? store->task_count_capacity * 2 : 256;
+        struct profile_task_count *bigger = realloc(store->task_counts, size * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        store->task_counts = bigger;
+        store->task_count_capacity = size;
+    }
+    store->task_counts[store->task_count_count++] = *count;
+    return 0;
+}
 
 static int store_timeline_push(struct store *store, uint64_t time_ns, uint32_t stack)
 {
@@ -205,6 +220,8 @@ int store_view(const struct store *store, struct profile *profile)
     profile->samples = store->samples;
     profile->timeline = store->timeline;
     profile->timeline_count = store->timeline_count;
+    profile->task_counts = store->task_counts;
+    profile->task_count_count = store->task_count_count;
     profile->storage = ids;
     return 0;
 }

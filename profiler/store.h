@@ -23,6 +23,9 @@ struct store {
     int keep_timeline;
     struct profile_sample *timeline;
     size_t timeline_count, timeline_capacity;
+    /* asyncio task counts over time, in time order */
+    struct profile_task_count *task_counts;
+    size_t task_count_count, task_count_capacity;
 };
 
 /* What a sample is besides its thread and frames. */
@@ -64,6 +67,9 @@ uint32_t store_stack(struct store *store, uint32_t thread, const struct store_sa
                      const uint32_t *frames, uint32_t depth);
 /* Counts one sample of an interned stack at time_ns.  0 or -1. */
 int store_count(struct store *store, uint32_t stack, uint64_t time_ns);
+
+/* Records asyncio task counts at time_ns.  0 or -1. */
+int store_task_count(struct store *store, const struct profile_task_count *count);
 
 /* A read-only view for the writers; valid while the store lives and is not
  * added to.  Free with store_view_free. */

@@ -21,23 +21,10 @@
 #define LINKS_CALLBACKS_MAX 8
 #define LINKS_CHILDREN_MAX 4096
 
-static struct task_info *links_find(struct task_set *set, uint64_t addr)
-{
-    size_t lo = 0, hi = set->count;
-    while (lo < hi) { /* tasks_read leaves the set sorted by address */
-        size_t mid = lo + (hi - lo) / 2;
-        if (set->tasks[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < set->count && set->tasks[lo].addr == addr ? &set->tasks[lo] : NULL;
-}
-
 static void links_add(struct task_set *set, uint64_t child, uint64_t parent)
 {
-    struct task_info *c = links_find(set, child);
-    if (!c || !links_find(set, parent) || child == parent)
+    struct task_info *c = task_set_find(set, child);
+    if (!c || !task_set_find(set, parent) || child == parent)
         return;
     for (uint32_t i = 0; i < c->parent_count; i++)
         if (c->parents[i] == parent)
@@ -70,15 +57,10 @@ static int links_awaited_by_visit(void *ctx, uint64_t parent)
 /* A done callback: TaskGroup._on_task_done bound to a group names the parent. */
 static void links_callback(struct links_walk *w, uint64_t callback)
 {
-    char type[32];
-    if (callback == 0 ||
-        object_type_name(w->mem, w->r->layout, callback, type, sizeof type, NULL) != 0 ||
-        strcmp(type, "method") != 0)
-        return;
     uint64_t self = 0;
-    if (remote_read_ptr(w->mem, callback + w->r->layout->method_self, &self) != 0 ||
-        object_type_name(w->mem, w->r->layout, self, type, sizeof type, NULL) != 0 ||
-        strcmp(type, "TaskGroup") != 0)
+    if (callback == 0 || task_object_kind(w->r, w->mem, callback, NULL) != OBJ_METHOD ||
+        remote_read_ptr(w->mem, callback + w->r->layout->method_self, &self) != 0 ||
+        task_object_kind(w->r, w->mem, self, NULL) != OBJ_TASK_GROUP)
         return;
     uint64_t parent = instance_attr(w->mem, w->r->layout, self, "_parent_task");
     if (parent)

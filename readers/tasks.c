@@ -110,6 +110,10 @@ static int task_kind_of_type(struct asyncio_reader *r, struct remote *mem, uint6
         return OBJ_COROUTINE;
     if (strcmp(name, "_asyncio.FutureIter") == 0)
         return OBJ_FUTURE_ITER;
+    if (strcmp(name, "method") == 0)
+        return OBJ_METHOD;
+    if (strcmp(name, "TaskGroup") == 0)
+        return OBJ_TASK_GROUP;
     uint64_t basicsize = 0;
     if (remote_read_ptr(mem, type + l->type_basicsize, &basicsize) != 0)
         return OBJ_OTHER;
@@ -344,6 +348,19 @@ static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t i
             a->addr[unique++] = a->addr[i];
     a->count = unique;
     return 0;
+}
+
+struct task_info *task_set_find(struct task_set *set, uint64_t addr)
+{
+    size_t lo = 0, hi = set->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->tasks[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < set->count && set->tasks[lo].addr == addr ? &set->tasks[lo] : NULL;
 }
 
 /* ---- running tasks ---- */

@@ -34,6 +34,8 @@ enum task_object_kind {
     OBJ_PY_FUTURE,
     OBJ_COROUTINE,     /* coroutine, generator: something with a frame */
     OBJ_FUTURE_ITER,   /* _asyncio.FutureIter: what `await fut` leaves on the stack */
+    OBJ_METHOD,        /* a bound method (done callbacks) */
+    OBJ_TASK_GROUP,    /* asyncio.TaskGroup */
 };
 
 struct task_info {
@@ -122,6 +124,9 @@ uint64_t task_coro_frame(struct asyncio_reader *r, struct remote *mem, uint64_t 
 /* The object kind of obj (its type looked up once per type).  OBJ_OTHER on failure. */
 int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj,
                      int *gathering);
+
+/* The task at addr in a snapshot (tasks_read leaves it sorted), or NULL. */
+struct task_info *task_set_find(struct task_set *set, uint64_t addr);
 
 /* Internal pieces shared by tasks.c, task_chain.c, task_links.c. */
 int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_set *set,

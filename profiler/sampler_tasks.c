@@ -1,0 +1,259 @@
+/* sampler_tasks.c - asyncio tasks in the sampling loop.
+ *
+ * --group task: a thread whose stack holds the frame of a running task's
+ * coroutine has its sample rooted at that task and the tasks awaiting it
+ * (outermost first); the frames outside the coroutine (run_forever,
+ * _run_once, Handle._run: the same for every task) are dropped.  Finding the
+ * running task costs a few reads per tick: 3.14+ reads it from each thread
+ * state, older versions from asyncio's _current_tasks dict.  Who awaits whom
+ * comes from a full snapshot of the tasks taken once a second (and at once
+ * when a running task is not in it, at most ten times a second), since it
+ * changes far less often than the running task.
+ * --tasks all: the snapshot is taken every tick and every suspended task adds
+ * a sample of its await chain, state "awaiting", under its loop's thread. */
+#include "sampler_tasks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../readers/linetable.h"
+#include "target_tasks.h"
+
+#define SNAPSHOT_PERIOD_NS 1000000000ull
+#define SNAPSHOT_MIN_GAP_NS 100000000ull
+
+static struct {
+    struct running_task running[SAMPLER_RUNNING_MAX];
+    struct task_info info[SAMPLER_RUNNING_MAX];
+    uint64_t frame[SAMPLER_RUNNING_MAX]; /* the coroutine's frame address, 0: unusable */
+    int count;
+    uint64_t snapshot_ns;
+    uint64_t counted_ns;
+    int have_snapshot;
+} sampler_tasks_state;
+
+/* Addresses of the previous snapshot's tasks (sorted), to count new ones. */
+static uint64_t *sampler_prev_tasks;
+static size_t sampler_prev_count, sampler_prev_capacity;
+
+static void sampler_tasks_count(const struct task_set *set, struct store *store, uint64_t time_ns)
+{
+    struct profile_task_count count = {time_ns, 0, 0, 0};
+    size_t p = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const struct task_info *t = &set->tasks[i];
+        if (t->state == TASK_PENDING || t->state == TASK_RUNNING)
+            count.pending++;
+        else
+            count.done++;
+        while (p < sampler_prev_count && sampler_prev_tasks[p] < t->addr)
+            p++;
+        count.created += p == sampler_prev_count || sampler_prev_tasks[p] != t->addr;
+    }
+    store_task_count(store, &count);
+    if (set->count > sampler_prev_capacity) {
+        uint64_t *bigger = realloc(sampler_prev_tasks, set->count * sizeof *bigger);
+        if (!bigger) {
+            sampler_prev_count = 0;
+            return;
+        }
+        sampler_prev_tasks = bigger;
+        sampler_prev_capacity = set->count;
+    }
+    for (size_t i = 0; i < set->count; i++)
+        sampler_prev_tasks[i] = set->tasks[i].addr;
+    sampler_prev_count = set->count;
+}
+
+static void sampler_tasks_snapshot(struct target *target, struct store *store,
+                                   struct sampler_stats *stats, uint64_t now)
+{
+    sampler_tasks_state.snapshot_ns = now;
+    uint64_t dropped = target->task_set.dropped;
+    if (target_read_tasks(target) != 0) {
+        sampler_tasks_state.have_snapshot = 0;
+        stats->tasks_torn++;
+        return;
+    }
+    sampler_tasks_state.have_snapshot = 1;
+    /* Counts once a second even with --tasks all (a snapshot per tick). */
+    if (now - sampler_tasks_state.counted_ns >= SNAPSHOT_PERIOD_NS ||
+        sampler_tasks_state.counted_ns == 0) {
+        sampler_tasks_state.counted_ns = now;
+        sampler_tasks_count(&target->task_set, store, now - stats->start_ns);
+    }
+    stats->tasks_dropped += target->task_set.dropped - dropped;
+    stats->tasks_capped += target->task_set.capped;
+}
+
+void sampler_tasks_begin(struct target *target, const struct options *options,
+                         struct store *store, struct sampler_stats *stats)
+{
+    sampler_tasks_state.count = 0;
+    if (!options->group_tasks || target_tasks_open(target, options->max_tasks) != 0)
+        return;
+    target_tasks_look(target);
+    uint64_t now = stats->tick_ns;
+    int all = options->tasks == TASKS_ALL;
+    if (all || !sampler_tasks_state.have_snapshot ||
+        now - sampler_tasks_state.snapshot_ns >= SNAPSHOT_PERIOD_NS)
+        sampler_tasks_snapshot(target, store, stats, now);
+    int n = tasks_running(&target->asyncio, &target->live.base, target->threads,
+                          target->thread_count, sampler_tasks_state.running, SAMPLER_RUNNING_MAX);
+    if (n < 0) {
+        stats->tasks_torn++;
+        return;
+    }
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        struct task_info *info = &sampler_tasks_state.info[i];
+        uint64_t addr = sampler_tasks_state.running[i].task;
+        sampler_tasks_state.frame[i] = 0;
+        if (task_read_one(&target->asyncio, &target->live.base, addr, info) != 0)
+            continue;
+        sampler_tasks_state.frame[i] = task_coro_frame(&target->asyncio, &target->live.base,
+                                                       info->coro);
+        missing |= task_set_find(&target->task_set, addr) == NULL;
+    }
+    sampler_tasks_state.count = n;
+    if (missing && !all && now - sampler_tasks_state.snapshot_ns >= SNAPSHOT_MIN_GAP_NS)
+        sampler_tasks_snapshot(target, store, stats, now);
+}
+
+static uint32_t sampler_task_root(struct store *store, const char *name)
+{
+    char label[TASK_NAME_MAX + 8];
+    snprintf(label, sizeof label, "task:%s", name);
+    return store_frame(store, store_string(store, label), store_string(store, ""), 0);
+}
+
+/* Roots for task `addr` named `name`: its awaiters from the snapshot, then itself. */
+static int sampler_task_chain(struct target *target, struct store *store, uint64_t addr,
+                              const char *name, struct task_split *split)
+{
+    uint64_t chain[SAMPLER_TASK_CHAIN_MAX];
+    uint32_t n = 0;
+    chain[n++] = addr;
+    struct task_info *at = task_set_find(&target->task_set, addr);
+    while (at && at->parent_count > 0 && n < SAMPLER_TASK_CHAIN_MAX) {
+        uint64_t parent = at->parents[0];
+        int seen = 0;
+        for (uint32_t k = 0; k < n; k++)
+            seen |= chain[k] == parent;
+        if (seen)
+            break; /* a cycle of awaits: shown once */
+        chain[n++] = parent;
+        at = task_set_find(&target->task_set, parent);
+    }
+    split->root_count = 0;
+    for (uint32_t k = n; k-- > 0;) {
+        const char *label = name;
+        if (k > 0) {
+            struct task_info *outer = task_set_find(&target->task_set, chain[k]);
+            label = outer ? outer->name : "?";
+        }
+        uint32_t id = sampler_task_root(store, label);
+        if (id == INTERN_FAILED)
+            return -1;
+        split->roots[split->root_count++] = id;
+    }
+    split->innermost_name = store_string(store, name);
+    return split->innermost_name == INTERN_FAILED ? -1 : 0;
+}
+
+int sampler_tasks_split(struct target *target, struct store *store,
+                        const struct thread_state_info *thread, struct task_split *split)
+{
+    (void)thread;
+    const struct frame_walk *walk = &target->walk;
+    /* The running task is the one whose coroutine frame is on this stack
+     * (an eager task's first step runs inside its creator's: the innermost
+     * such frame wins, it is the task the loop's current-task says). */
+    for (uint32_t i = 0; i < walk->depth; i++)
+        for (int t = 0; t < sampler_tasks_state.count; t++) {
+            uint64_t frame = sampler_tasks_state.frame[t];
+            if (frame == 0 || walk->frames[i].addr != frame)
+                continue;
+            const struct task_info *info = &sampler_tasks_state.info[t];
+            if (sampler_task_chain(target, store, info->addr, info->name, split) != 0)
+                return 0;
+            split->cut = i + 1;
+            return 1;
+        }
+    return 0;
+}
+
+/* The thread an awaiting task's sample goes under: its loop's, else the main thread. */
+static uint32_t sampler_task_thread(struct target *target, struct store *store,
+                                    const struct task_info *task)
+{
+    const struct thread_state_info *chosen = NULL;
+    for (size_t i = 0; i < target->thread_count && !chosen; i++)
+        if (task->thread_id != 0 && target->threads[i].thread_id == task->thread_id)
+            chosen = &target->threads[i];
+    for (size_t i = 0; i < target->thread_count && !chosen; i++)
+        if (target_native_tid(target, &target->threads[i]) == (uint64_t)target->pid)
+            chosen = &target->threads[i];
+    if (!chosen && target->thread_count > 0)
+        chosen = &target->threads[0];
+    if (!chosen)
+        return INTERN_FAILED;
+    uint64_t native = target_native_tid(target, chosen);
+    int from_python;
+    const char *name = target_thread_name(target, chosen, native, &from_python);
+    return store_thread(store, native ? native : chosen->thread_id, store_string(store, name),
+                        from_python);
+}
+
+int sampler_tasks_awaiting(struct target *target, struct store *store,
+                           struct sampler_stats *stats)
+{
+    if (!sampler_tasks_state.have_snapshot || sampler_tasks_state.snapshot_ns != stats->tick_ns)
+        return 0;
+    struct task_set *set = &target->task_set;
+    static uint32_t ids[SAMPLER_TASK_CHAIN_MAX + TASK_CHAIN_MAX];
+    for (size_t i = 0; i < set->count; i++) {
+        const struct task_info *task = &set->tasks[i];
+        if (task->state != TASK_PENDING || task->frame_count == 0)
+            continue;
+        struct task_split split;
+        if (sampler_task_chain(target, store, task->addr, task->name, &split) != 0)
+            return -1;
+        uint32_t depth = 0;
+        for (uint32_t k = 0; k < split.root_count; k++)
+            ids[depth++] = split.roots[k];
+        int ok = 1;
+        /* The chain is innermost first: write it outermost first. */
+        for (uint32_t k = task->frame_count; k-- > 0 && ok;) {
+            const struct raw_frame *raw = &set->frames[task->frame_first + k];
+            struct code_info *code = code_cache_get(&target->codes, &target->live.base,
+                                                    &target->runtime.layout, raw->code);
+            if (!code) {
+                ok = 0;
+                break;
+            }
+            if (!code->user_set) {
+                code->user[0] = store_string(store, code->name);
+                code->user[1] = store_string(store, code->file);
+                size_t len = strlen(code->name);
+                code->user[2] = len >= 9 && strcmp(code->name + len - 9, "_run_once") == 0;
+                code->user_set = 1;
+            }
+            int line = linetable_line(&code->lines, raw->offset, code->firstlineno);
+            ids[depth++] = store_frame(store, code->user[0], code->user[1], line);
+        }
+        if (!ok) {
+            stats->torn++;
+            continue;
+        }
+        uint32_t thread = sampler_task_thread(target, store, task);
+        if (thread == INTERN_FAILED)
+            return -1;
+        struct store_sample_info info = {stats->tick_ns - stats->start_ns, STATE_AWAITING, 0,
+                                         split.innermost_name};
+        if (store_add(store, thread, &info, ids, depth) != 0)
+            return -1;
+    }
+    return 0;
+}
