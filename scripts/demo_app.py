@@ -104,7 +104,10 @@ async def send_requests(client_id, port, deadline):
 async def run_service(deadline):
     server = await asyncio.start_server(serve_connection, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    clients = [send_requests(i, port, deadline) for i in range(CLIENTS)]
+    # Named tasks: `--group task` shows each client under task:client-N.
+    clients = [asyncio.ensure_future(send_requests(i, port, deadline)) for i in range(CLIENTS)]
+    for i, client in enumerate(clients):
+        client.set_name("client-%d" % i)
     try:
         await asyncio.gather(*clients)
     finally:
