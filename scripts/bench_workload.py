@@ -3,6 +3,8 @@
   bench_workload.py forever DEPTH     recurse to DEPTH, then spin on CPU until killed
   bench_workload.py fixed DEPTH N     recurse to DEPTH, do N units of CPU work, print the
                                       wall and CPU seconds it took
+  bench_workload.py tasks N           an asyncio loop with N named tasks suspended three
+                                      coroutines deep and one task spinning on CPU
 """
 import sys
 import time
@@ -27,7 +29,38 @@ def spin_forever():
         unit_of_work()
 
 
+def run_tasks(count):
+    import asyncio
+
+    async def leaf():
+        await asyncio.sleep(3600)
+
+    async def middle():
+        await leaf()
+
+    async def outer():
+        await middle()
+
+    async def spinner():
+        while True:
+            unit_of_work()
+            await asyncio.sleep(0)
+
+    async def main():
+        for i in range(count):
+            asyncio.ensure_future(outer()).set_name("waiter-%d" % i)
+        asyncio.ensure_future(spinner()).set_name("spinner")
+        await asyncio.sleep(0.1)
+        print("ready", flush=True)
+        await asyncio.sleep(3600)
+
+    asyncio.run(main())
+
+
 def main():
+    if sys.argv[1] == "tasks":
+        run_tasks(int(sys.argv[2]))
+        return
     mode, depth = sys.argv[1], int(sys.argv[2])
     sys.setrecursionlimit(max(1000, depth + 100))
     if mode == "forever":
