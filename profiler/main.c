@@ -163,6 +163,12 @@ static void main_summary(const struct store *store, const struct sampler_stats *
     if (stats->truncated)
         fprintf(stderr, ", %llu stacks truncated at 4096 frames",
                 (unsigned long long)stats->truncated);
+    if (stats->tasks_capped)
+        fprintf(stderr, ", %llu task snapshots cut at --max-tasks",
+                (unsigned long long)stats->tasks_capped);
+    if (stats->tasks_dropped || stats->tasks_torn)
+        fprintf(stderr, ", %llu tasks not read (torn or over the cap), %llu task reads torn",
+                (unsigned long long)stats->tasks_dropped, (unsigned long long)stats->tasks_torn);
     fprintf(stderr, "%s)\n", stats->target_exited ? ", target exited" : "");
 }
 

@@ -222,10 +222,13 @@ static int task_read_py(struct asyncio_reader *r, struct remote *mem, uint64_t a
     out->coro = instance_attr(mem, l, addr, "_coro");
     out->loop = instance_attr(mem, l, addr, "_loop");
     out->waiter = instance_attr(mem, l, addr, "_fut_waiter");
+    /* futures.Future keeps `_state = _PENDING` as a class attribute: a task
+     * that never changed state has none of its own. */
     uint64_t state = instance_attr(mem, l, addr, "_state");
-    if (out->coro == 0 || state == 0)
+    if (out->coro == 0)
         return -1;
-    out->state = string_equals(mem, l, state, "CANCELLED") ? TASK_CANCELLED
+    out->state = state == 0 ? TASK_PENDING
+                 : string_equals(mem, l, state, "CANCELLED") ? TASK_CANCELLED
                  : string_equals(mem, l, state, "FINISHED") ? TASK_DONE
                                                             : TASK_PENDING;
     task_read_name(r, mem, instance_attr(mem, l, addr, "_name"), out->name, sizeof out->name);
@@ -419,6 +422,9 @@ int tasks_read(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
     set->count = 0;
     set->frame_count = 0;
     set->capped = 0;
+    /* A loop's thread is learnt again per snapshot: a loop closed and another
+     * allocated at its address may run on another thread. */
+    r->loop_count = 0;
     if (!r->have_layout && r->tasks_dict == 0)
         return 0;
     struct task_addrs a = {NULL, 0, set->capacity, 0, r->layout, mem, 0};
