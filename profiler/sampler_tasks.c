@@ -206,12 +206,44 @@ static uint32_t sampler_task_thread(struct target *target, struct store *store,
                         from_python);
 }
 
+/* The headers of every code object in the snapshot's await chains, read in
+ * one batch (code_cache_get_with_header then needs no read of its own). */
+static unsigned char *sampler_headers;
+static struct remote_request *sampler_header_requests;
+static size_t sampler_header_capacity;
+
+static int sampler_read_headers(struct target *target, const struct task_set *set,
+                                uint64_t header_size)
+{
+    if (set->frame_count > sampler_header_capacity) {
+        size_t size = set->frame_count + 1024;
+        unsigned char *headers = realloc(sampler_headers, size * header_size);
+        if (!headers)
+            return -1;
+        sampler_headers = headers;
+        struct remote_request *requests =
+            realloc(sampler_header_requests, size * sizeof *requests);
+        if (!requests)
+            return -1;
+        sampler_header_requests = requests;
+        sampler_header_capacity = size;
+    }
+    for (size_t f = 0; f < set->frame_count; f++)
+        sampler_header_requests[f] = (struct remote_request){
+            set->frames[f].code, sampler_headers + f * header_size, header_size, 0};
+    remote_read_batch(&target->live.base, sampler_header_requests, set->frame_count);
+    return 0;
+}
+
 int sampler_tasks_awaiting(struct target *target, struct store *store,
                            struct sampler_stats *stats)
 {
     if (!sampler_tasks_state.have_snapshot || sampler_tasks_state.snapshot_ns != stats->tick_ns)
         return 0;
     struct task_set *set = &target->task_set;
+    uint64_t header_size = code_cache_header_size(&target->runtime.layout);
+    if (sampler_read_headers(target, set, header_size) != 0)
+        return -1;
     static uint32_t ids[SAMPLER_TASK_CHAIN_MAX + TASK_CHAIN_MAX];
     for (size_t i = 0; i < set->count; i++) {
         const struct task_info *task = &set->tasks[i];
@@ -226,9 +258,14 @@ int sampler_tasks_awaiting(struct target *target, struct store *store,
         int ok = 1;
         /* The chain is innermost first: write it outermost first. */
         for (uint32_t k = task->frame_count; k-- > 0 && ok;) {
-            const struct raw_frame *raw = &set->frames[task->frame_first + k];
-            struct code_info *code = code_cache_get(&target->codes, &target->live.base,
-                                                    &target->runtime.layout, raw->code);
+            size_t f = task->frame_first + k;
+            const struct raw_frame *raw = &set->frames[f];
+            struct code_info *code =
+                sampler_header_requests[f].ok
+                    ? code_cache_get_with_header(&target->codes, &target->live.base,
+                                                 &target->runtime.layout, raw->code,
+                                                 sampler_headers + f * header_size)
+                    : NULL;
             if (!code) {
                 ok = 0;
                 break;

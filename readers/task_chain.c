@@ -37,19 +37,21 @@ static uint64_t chain_u64(const unsigned char *buf, uint64_t off)
     return v;
 }
 
-/* One coroutine: its frame (code + offset) into *frame and what it awaits
- * (0: nothing, or it is running).  0, or -1 when it has no frame to show. */
-static int chain_step(struct asyncio_reader *r, struct remote *mem, uint64_t coro,
-                      struct raw_frame *frame, uint64_t *awaited)
+/* Bytes of a coroutine object chain_step looks at (its header, ob_type included). */
+static uint64_t chain_object_size(const struct layout *l)
+{
+    uint64_t need = l->gen_iframe != LAYOUT_NONE ? l->gen_iframe + l->iframe_size
+                                                 : l->gen_frame + 8;
+    return need < 32 ? 32 : need;
+}
+
+int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro,
+                     const unsigned char *buf, struct raw_frame *frame, uint64_t *top_out)
 {
     const struct layout *l = r->layout;
-    *awaited = 0;
     uint64_t top_slot = 0;
+    *top_out = 0;
     if (l->gen_iframe != LAYOUT_NONE) {
-        unsigned char buf[256];
-        uint64_t need = l->gen_iframe + l->iframe_size;
-        if (need > sizeof buf || remote_read(mem, coro, buf, need) != 0)
-            return -1;
         const unsigned char *f = buf + l->gen_iframe;
         int64_t state = chain_i8(buf, l->gen_frame_state);
         uint64_t code = chain_u64(f, l->iframe_code) & ~l->iframe_code_tag_mask;
@@ -73,29 +75,35 @@ static int chain_step(struct asyncio_reader *r, struct remote *mem, uint64_t cor
             if (stacktop <= 0 || stacktop > (1 << 20))
                 return 0;
             if (!l->gen_state_known) {
-                int32_t nlocalsplus = 0;
-                if (remote_read(mem, code + l->code_nlocalsplus, &nlocalsplus, 4) != 0 ||
-                    stacktop <= nlocalsplus)
+                size_t slot = (size_t)(code >> 4) & 255;
+                int32_t nlocalsplus = r->nlocals_value[slot];
+                if (r->nlocals_code[slot] != code) {
+                    if (remote_read(mem, code + l->code_nlocalsplus, &nlocalsplus, 4) != 0)
+                        return 0;
+                    r->nlocals_code[slot] = code;
+                    r->nlocals_value[slot] = nlocalsplus;
+                }
+                if (stacktop <= nlocalsplus)
                     return 0; /* a plain `yield`: nothing awaited */
             }
             top_slot = localsplus + (uint64_t)(stacktop - 1) * 8;
         }
     } else {
-        uint64_t addr = 0;
-        if (remote_read_ptr(mem, coro + l->gen_frame, &addr) != 0 || addr == 0)
+        uint64_t addr = chain_u64(buf, l->gen_frame);
+        if (addr == 0)
             return -1;
-        unsigned char buf[256];
+        unsigned char fbuf[256];
         uint64_t need = 0;
         uint64_t fields[] = {l->frame_code, l->frame_lasti, l->frame_valuestack,
                              l->frame_stacktop, l->frame_stackdepth};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             if (fields[i] != LAYOUT_NONE && fields[i] + 8 > need)
                 need = fields[i] + 8;
-        if (need > sizeof buf || remote_read(mem, addr, buf, need) != 0)
+        if (need > sizeof fbuf || remote_read(mem, addr, fbuf, need) != 0)
             return -1;
-        int32_t lasti = chain_i32(buf, l->frame_lasti);
+        int32_t lasti = chain_i32(fbuf, l->frame_lasti);
         frame->addr = addr;
-        frame->code = chain_u64(buf, l->frame_code);
+        frame->code = chain_u64(fbuf, l->frame_code);
         frame->offset = lasti < 0 ? -1 : (int64_t)lasti * l->frame_lasti_unit;
         frame->owner = 0;
         if (frame->code == 0)
@@ -103,39 +111,58 @@ static int chain_step(struct asyncio_reader *r, struct remote *mem, uint64_t cor
         if (lasti < 0)
             return 0; /* not started */
         if (l->frame_stacktop != LAYOUT_NONE) {
-            uint64_t top = chain_u64(buf, l->frame_stacktop);
-            uint64_t base = chain_u64(buf, l->frame_valuestack);
+            uint64_t top = chain_u64(fbuf, l->frame_stacktop);
+            uint64_t base = chain_u64(fbuf, l->frame_valuestack);
             if (top == 0 || top <= base || top - base > (1u << 20) * 8)
                 return 0; /* running (NULL) or empty */
             top_slot = top - 8;
         } else {
-            int32_t depth = chain_i32(buf, l->frame_stackdepth);
-            uint64_t base = chain_u64(buf, l->frame_valuestack);
+            int32_t depth = chain_i32(fbuf, l->frame_stackdepth);
+            uint64_t base = chain_u64(fbuf, l->frame_valuestack);
             if (depth <= 0 || depth > (1 << 20) || base == 0)
                 return 0;
             top_slot = base + (uint64_t)(depth - 1) * 8;
         }
     }
-    uint64_t top = 0;
-    if (remote_read_ptr(mem, top_slot, &top) != 0)
-        return 0;
-    *awaited = top & ~l->iframe_code_tag_mask;
+    *top_out = top_slot;
+    return 0;
+}
+
+/* One coroutine: its frame and what it awaits (0: nothing, or running). */
+static int chain_step(struct asyncio_reader *r, struct remote *mem, uint64_t coro,
+                      const unsigned char *buf, struct raw_frame *frame, uint64_t *awaited)
+{
+    uint64_t top_slot, top = 0;
+    *awaited = 0;
+    if (task_chain_frame(r, mem, coro, buf, frame, &top_slot) != 0)
+        return -1;
+    if (top_slot != 0 && remote_read_ptr(mem, top_slot, &top) == 0)
+        *awaited = top & ~r->layout->iframe_code_tag_mask;
     return 0;
 }
 
 int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_set *set,
                     struct task_info *task)
 {
+    const struct layout *l = r->layout;
     struct raw_frame outer_first[TASK_CHAIN_MAX];
+    unsigned char buf[512];
+    uint64_t size = chain_object_size(l);
     uint32_t depth = 0;
     uint64_t obj = task->coro;
     task->awaits = 0;
+    if (size > sizeof buf)
+        return -1;
     while (obj != 0 && depth < TASK_CHAIN_MAX) {
-        int kind = task_object_kind(r, mem, obj, NULL);
+        /* One read gives the object's type and, for a coroutine, its frame.
+         * A smaller object near the end of a mapping fails the long read:
+         * then read just its header. */
+        int full = remote_read(mem, obj, buf, size) == 0;
+        if (!full && remote_read(mem, obj, buf, 24) != 0)
+            break;
+        int kind = task_type_kind(r, mem, chain_u64(buf, l->object_type), NULL);
         if (kind == OBJ_FUTURE_ITER) {
-            uint64_t future = 0;
-            if (remote_read_ptr(mem, obj + r->tl.futureiter_future, &future) == 0)
-                task->awaits = future;
+            task->awaits = chain_u64(buf, r->tl.futureiter_future);
             break;
         }
         if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK || kind == OBJ_C_FUTURE ||
@@ -143,10 +170,10 @@ int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_se
             task->awaits = obj;
             break;
         }
-        if (kind != OBJ_COROUTINE)
+        if (kind != OBJ_COROUTINE || !full)
             break;
         uint64_t next;
-        if (chain_step(r, mem, obj, &outer_first[depth], &next) != 0)
+        if (chain_step(r, mem, obj, buf, &outer_first[depth], &next) != 0)
             break;
         depth++;
         if (next == obj)

@@ -81,7 +81,10 @@ static void links_from_callbacks(struct links_walk *w, const struct task_info *t
 {
     const struct layout *l = w->r->layout;
     uint64_t list = 0;
-    if (task->kind == OBJ_C_TASK) {
+    if (task->kind == OBJ_C_TASK && task->waiter_checked) {
+        links_callback(w, task->callback0); /* both read with the task (task_batch.c) */
+        list = task->callbacks;
+    } else if (task->kind == OBJ_C_TASK) {
         uint64_t first = 0;
         if (remote_read_ptr(w->mem, task->addr + w->r->tl.fut_callback0, &first) == 0)
             links_callback(w, first);
@@ -93,10 +96,10 @@ static void links_from_callbacks(struct links_walk *w, const struct task_info *t
         list_each(w->mem, l, list, LINKS_CALLBACKS_MAX, links_callback_tuple_visit, w);
 }
 
-static void links_from_waiter(struct links_walk *w, uint64_t waiter)
+static void links_from_waiter(struct links_walk *w, uint64_t waiter, int kind, int gathering)
 {
-    int gathering = 0;
-    int kind = task_object_kind(w->r, w->mem, waiter, &gathering);
+    if (kind < 0)
+        kind = task_object_kind(w->r, w->mem, waiter, &gathering);
     if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK) {
         links_add(w->set, waiter, w->task);
     } else if (gathering) {
@@ -106,18 +109,17 @@ static void links_from_waiter(struct links_walk *w, uint64_t waiter)
     }
 }
 
-static void links_native(struct links_walk *w, const struct task_info *task)
+/* 3.14+: awaited_by is one task (already in parents, see task_batch.c) or a set. */
+static void links_native(struct links_walk *w, struct task_info *task)
 {
-    const struct task_layout *tl = &w->r->tl;
-    uint64_t by = 0;
-    unsigned char is_set = 0;
-    if (remote_read_ptr(w->mem, task->addr + tl->fut_awaited_by, &by) != 0 || by == 0 ||
-        remote_read(w->mem, task->addr + tl->fut_awaited_by_is_set, &is_set, 1) != 0)
-        return;
-    if (is_set)
-        set_each(w->mem, w->r->layout, by, links_awaited_by_visit, w);
-    else
-        links_add(w->set, task->addr, by);
+    /* Parents copied from the object were not checked against the snapshot. */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < task->parent_count; i++)
+        if (task_set_find(w->set, task->parents[i]) && task->parents[i] != task->addr)
+            task->parents[kept++] = task->parents[i];
+    task->parent_count = kept;
+    if (task->awaited_by_set)
+        set_each(w->mem, w->r->layout, task->awaited_by_set, links_awaited_by_visit, w);
 }
 
 void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_set *set)
@@ -132,9 +134,10 @@ void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_
             continue;
         }
         if (task->waiter)
-            links_from_waiter(&w, task->waiter);
+            links_from_waiter(&w, task->waiter, task->waiter_checked ? task->waiter_kind : -1,
+                              task->waiter_gathering);
         if (task->awaits && task->awaits != task->waiter)
-            links_from_waiter(&w, task->awaits);
+            links_from_waiter(&w, task->awaits, -1, 0);
         links_from_callbacks(&w, task);
     }
 }

@@ -112,6 +112,10 @@ static int task_kind_of_type(struct asyncio_reader *r, struct remote *mem, uint6
         return OBJ_FUTURE_ITER;
     if (strcmp(name, "method") == 0)
         return OBJ_METHOD;
+    if (strcmp(name, "str") == 0)
+        return OBJ_STR;
+    if (strcmp(name, "int") == 0)
+        return OBJ_INT;
     if (strcmp(name, "TaskGroup") == 0)
         return OBJ_TASK_GROUP;
     uint64_t basicsize = 0;
@@ -128,23 +132,31 @@ static int task_kind_of_type(struct asyncio_reader *r, struct remote *mem, uint6
     return OBJ_OTHER;
 }
 
-int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj, int *gathering)
+int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, int *gathering)
 {
     int dummy;
     if (!gathering)
         gathering = &dummy;
     *gathering = 0;
-    uint64_t type;
-    if (obj == 0 || remote_read_ptr(mem, obj + r->layout->object_type, &type) != 0 || type == 0)
+    if (type == 0)
         return OBJ_OTHER;
     for (int i = 0; i < r->type_count; i++)
         if (r->types[i].addr == type) {
             *gathering = r->types[i].gathering;
             return r->types[i].kind;
         }
+    uint64_t name_ptr;
     char name[80];
-    if (object_type_name(mem, r->layout, obj, name, sizeof name, NULL) != 0)
+    size_t want = sizeof name - 1;
+    if (remote_read_ptr(mem, type + r->layout->type_name, &name_ptr) != 0 || name_ptr == 0)
         return OBJ_OTHER;
+    /* tp_name: a bounded read that does not cross a page (see containers.c). */
+    size_t to_page = 4096 - (size_t)(name_ptr & 4095);
+    if (want > to_page)
+        want = to_page;
+    if (remote_read(mem, name_ptr, name, want) != 0)
+        return OBJ_OTHER;
+    name[want] = '\0';
     int kind = task_kind_of_type(r, mem, type, name, gathering);
     /* Types live as long as the process in practice (classes of asyncio);
      * a Python subclass could die, so only the table's size bounds it. */
@@ -157,22 +169,31 @@ int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj,
     return kind;
 }
 
+int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj, int *gathering)
+{
+    uint64_t type = 0;
+    if (obj == 0 || remote_read_ptr(mem, obj + r->layout->object_type, &type) != 0) {
+        if (gathering)
+            *gathering = 0;
+        return OBJ_OTHER;
+    }
+    return task_type_kind(r, mem, type, gathering);
+}
+
 /* A task's name: a str, or (3.12+ C tasks) an int n standing for "Task-n". */
 static void task_read_name(struct asyncio_reader *r, struct remote *mem, uint64_t name,
                            char *out, size_t cap)
 {
-    char type[32];
     uint64_t number;
     snprintf(out, cap, "?");
-    if (name == 0 || object_type_name(mem, r->layout, name, type, sizeof type, NULL) != 0)
-        return;
-    if (strcmp(type, "str") == 0)
+    int kind = task_object_kind(r, mem, name, NULL);
+    if (kind == OBJ_STR)
         string_read(mem, r->layout, name, out, cap);
-    else if (strcmp(type, "int") == 0 && long_read(mem, r->layout, name, &number) == 0)
+    else if (kind == OBJ_INT && long_read(mem, r->layout, name, &number) == 0)
         snprintf(out, cap, "Task-%llu", (unsigned long long)number);
 }
 
-static uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t loop)
+uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t loop)
 {
     if (loop == 0)
         return 0;
@@ -235,12 +256,11 @@ static int task_read_py(struct asyncio_reader *r, struct remote *mem, uint64_t a
     return 0;
 }
 
-int task_read_one(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
-                  struct task_info *out)
+static int task_read_kind(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                          int kind, struct task_info *out)
 {
     memset(out, 0, sizeof *out);
     out->addr = addr;
-    int kind = task_object_kind(r, mem, addr, NULL);
     out->kind = kind;
     int rc = kind == OBJ_C_TASK ? task_read_c(r, mem, addr, out)
              : kind == OBJ_PY_TASK ? task_read_py(r, mem, addr, out)
@@ -255,6 +275,12 @@ int task_read_one(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
     }
     out->thread_id = task_loop_thread(r, mem, out->loop);
     return 0;
+}
+
+int task_read_one(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                  struct task_info *out)
+{
+    return task_read_kind(r, mem, addr, task_object_kind(r, mem, addr, NULL), out);
 }
 
 uint64_t task_coro_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro)
@@ -284,9 +310,7 @@ struct task_addrs {
 static int task_addrs_visit(void *ctx, uint64_t item)
 {
     struct task_addrs *a = ctx;
-    uint64_t task = item;
-    if (a->weak && remote_read_ptr(a->mem, item + a->layout->weakref_object, &task) != 0)
-        return 0;
+    uint64_t task = item; /* a weakref when a->weak: dereferenced in one batch later */
     if (task == 0)
         return 0;
     if (a->count == a->capacity) {
@@ -332,6 +356,19 @@ static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t i
         if (set_each(mem, l, r->weak_tasks, task_addrs_visit, a) < 0)
             return -1;
         a->weak = 0;
+        /* weakref -> wr_object for every entry in one batch; a dead one gives None. */
+        struct remote_request *req = malloc((a->count + 1) * sizeof *req);
+        if (!req)
+            return -1;
+        for (size_t i = 0; i < a->count; i++)
+            req[i] = (struct remote_request){a->addr[i] + l->weakref_object, &a->addr[i], 8, 0};
+        remote_read_batch(mem, req, a->count);
+        size_t kept = 0;
+        for (size_t i = 0; i < a->count; i++)
+            if (req[i].ok && a->addr[i] != 0)
+                a->addr[kept++] = a->addr[i];
+        free(req);
+        a->count = kept;
     }
     if (r->eager_tasks && set_each(mem, l, r->eager_tasks, task_addrs_visit, a) < 0)
         return -1;
@@ -442,28 +479,21 @@ int tasks_read(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
         set->capped = 1;
         set->dropped += a.overflow;
     }
-    for (size_t i = 0; i < a.count; i++) {
-        struct task_info *task = &set->tasks[set->count];
-        /* Dead weakrefs (their referent is None) and non-task objects are skipped. */
-        int kind = task_object_kind(r, mem, a.addr[i], NULL);
-        if (kind != OBJ_C_TASK && kind != OBJ_PY_TASK)
-            continue;
-        if (task_read_one(r, mem, a.addr[i], task) != 0) {
-            set->dropped++;
-            continue;
-        }
+    rc = task_batch_read(r, mem, a.addr, a.count, set);
+    free(a.addr);
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < set->count; i++) {
+        struct task_info *task = &set->tasks[i];
         for (int k = 0; k < nrunning; k++)
             if (running[k].task == task->addr && task->state == TASK_PENDING) {
                 task->state = TASK_RUNNING;
                 if (running[k].thread_id)
                     task->thread_id = running[k].thread_id;
             }
-        set->count++;
     }
-    free(a.addr);
-    for (size_t i = 0; i < set->count; i++)
-        if (set->tasks[i].state == TASK_PENDING || set->tasks[i].state == TASK_RUNNING)
-            task_chain_read(r, mem, set, &set->tasks[i]);
+    if (task_batch_chains(r, mem, set) != 0)
+        return -1;
     task_links_build(r, mem, set);
     return 0;
 }

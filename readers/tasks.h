@@ -36,6 +36,8 @@ enum task_object_kind {
     OBJ_FUTURE_ITER,   /* _asyncio.FutureIter: what `await fut` leaves on the stack */
     OBJ_METHOD,        /* a bound method (done callbacks) */
     OBJ_TASK_GROUP,    /* asyncio.TaskGroup */
+    OBJ_STR,
+    OBJ_INT,
 };
 
 struct task_info {
@@ -47,6 +49,10 @@ struct task_info {
     uint64_t thread_id;  /* pthread id of its loop's thread when known, else 0 */
     uint64_t parents[TASK_PARENTS_MAX]; /* tasks that await this one */
     uint32_t parent_count;
+    uint64_t awaited_by_set; /* 3.14+: the set of awaiting tasks, walked by task_links.c */
+    uint64_t callback0, callbacks; /* C tasks: first done callback, list of the others */
+    int waiter_checked;  /* waiter_kind and waiter_gathering are known */
+    int waiter_kind, waiter_gathering;
     int state;           /* enum task_state */
     int kind;            /* OBJ_C_TASK or OBJ_PY_TASK */
     uint32_t frame_first, frame_count; /* its coroutine chain in task_set.frames, innermost first */
@@ -82,6 +88,11 @@ struct asyncio_reader {
         uint64_t loop, thread_id;
     } loops[TASK_LOOPS_MAX];
     int loop_count;
+    /* 3.11-3.12: co_nlocalsplus per code object (where a frame's value stack
+     * starts), direct-mapped; a stale entry can only make a chain stop early
+     * or follow an object whose type is then checked. */
+    uint64_t nlocals_code[256];
+    int32_t nlocals_value[256];
 };
 
 /* Prepares a reader for one process; 3.14+ reads _asyncio's debug offsets
@@ -124,13 +135,25 @@ uint64_t task_coro_frame(struct asyncio_reader *r, struct remote *mem, uint64_t 
 /* The object kind of obj (its type looked up once per type).  OBJ_OTHER on failure. */
 int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj,
                      int *gathering);
+/* The same from the type's address (an object's ob_type already read). */
+int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, int *gathering);
 
 /* The task at addr in a snapshot (tasks_read leaves it sorted), or NULL. */
 struct task_info *task_set_find(struct task_set *set, uint64_t addr);
 
-/* Internal pieces shared by tasks.c, task_chain.c, task_links.c. */
+/* Internal pieces shared by tasks.c, task_batch.c, task_chain.c, task_links.c. */
 int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_set *set,
                     struct task_info *task);
+/* A coroutine's frame from its object's bytes (buf, read at coro), and the
+ * address of the stack slot holding what it awaits (0: awaits nothing).  0 or -1. */
+int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro,
+                     const unsigned char *buf, struct raw_frame *frame, uint64_t *top_slot);
+/* Reads the tasks at addrs (sorted) into set, a batch per step.  0 or -1 (memory). */
+int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t *addrs,
+                    size_t count, struct task_set *set);
+/* Every pending/running task's await chain, one batch per level.  0 or -1. */
+int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_set *set);
+uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t loop);
 void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_set *set);
 
 #endif

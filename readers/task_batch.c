@@ -1,0 +1,303 @@
+/* task_batch.c - read a whole task snapshot in a few batched calls.
+ *
+ * A snapshot of N tasks read one object at a time costs N x 20-30 calls of
+ * process_vm_readv (each some microseconds on a VM).  Here every step reads
+ * the same kind of object for all tasks at once (remote_read_batch: up to
+ * 1024 ranges per call): the task objects, their names, their waiters' types,
+ * then the await chains one level at a time (the coroutine objects of every
+ * task at this level, then the top-of-stack slots that name the next level).
+ * A request that fails drops only its own task (counted); pure-Python tasks
+ * and anything unusual go through the one-at-a-time readers in tasks.c. */
+#include "tasks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "objects.h"
+#include "strings.h"
+
+#define BATCH_TASK_BYTES 256 /* > every C TaskObj size (144-192) */
+#define BATCH_NAME_BYTES 64  /* a str header and a short ASCII name, page permitting */
+#define BATCH_CORO_BYTES 256 /* a coroutine's header and inline frame (3.11+) */
+
+static uint64_t batch_u64(const unsigned char *buf, uint64_t off)
+{
+    uint64_t v;
+    memcpy(&v, buf + off, sizeof v);
+    return v;
+}
+
+static size_t batch_page_len(uint64_t addr, size_t want)
+{
+    size_t to_page = 4096 - (size_t)(addr & 4095);
+    return want < to_page ? want : to_page;
+}
+
+/* A compact ASCII str decoded from the bytes read at its address; 0, or -1
+ * when it is not one or does not fit (the caller then reads it the slow way). */
+static int batch_ascii_name(const struct layout *l, const unsigned char *buf, size_t len,
+                            char *out, size_t cap)
+{
+    int64_t length;
+    uint32_t state;
+    if (l->unicode_state + 4 > len || l->unicode_length + 8 > len)
+        return -1;
+    memcpy(&length, buf + l->unicode_length, sizeof length);
+    memcpy(&state, buf + l->unicode_state, sizeof state);
+    unsigned kind = (state >> l->unicode_kind_shift) & 7u;
+    unsigned compact = (state >> l->unicode_compact_shift) & 1u;
+    unsigned ascii = (state >> l->unicode_ascii_shift) & 1u;
+    if (!ascii || !compact || kind != 1 || length < 0 ||
+        l->unicode_ascii_size + (uint64_t)length > len || (size_t)length >= cap)
+        return -1;
+    for (int64_t i = 0; i < length; i++) {
+        unsigned char c = buf[l->unicode_ascii_size + (uint64_t)i];
+        out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    out[length] = '\0';
+    return 0;
+}
+
+int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t *addrs,
+                    size_t count, struct task_set *set)
+{
+    const struct layout *l = r->layout;
+    unsigned char (*buf)[BATCH_TASK_BYTES] = malloc((count + 1) * sizeof *buf);
+    unsigned char (*name)[BATCH_NAME_BYTES] = malloc((count + 1) * sizeof *name);
+    struct remote_request *req = malloc((count + 1) * sizeof *req);
+    uint64_t *name_addr = malloc((count + 1) * sizeof *name_addr);
+    if (!buf || !name || !req || !name_addr) {
+        free(buf), free(name), free(req), free(name_addr);
+        return -1;
+    }
+    size_t task_bytes = r->have_layout && r->tl.task_basicsize <= BATCH_TASK_BYTES
+                            ? (size_t)r->tl.task_basicsize
+                            : 32;
+    for (size_t i = 0; i < count; i++)
+        req[i] = (struct remote_request){addrs[i], buf[i], batch_page_len(addrs[i], task_bytes), 0};
+    remote_read_batch(mem, req, count);
+    size_t names = 0;
+    for (size_t i = 0; i < count; i++) {
+        /* Short reads (a page end) and failures: learn the type with a small read. */
+        if (!req[i].ok && remote_read(mem, addrs[i], buf[i], 16) != 0)
+            continue;
+        int kind = task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL);
+        if (kind != OBJ_C_TASK && kind != OBJ_PY_TASK)
+            continue; /* a dead weakref's None, or not a task */
+        if (set->count == set->capacity) {
+            set->capped = 1;
+            set->dropped++;
+            continue;
+        }
+        struct task_info *t = &set->tasks[set->count];
+        if (kind == OBJ_PY_TASK || req[i].len < task_bytes || !req[i].ok) {
+            if (task_read_one(r, mem, addrs[i], t) != 0)
+                set->dropped++;
+            else
+                set->count++;
+            continue;
+        }
+        memset(t, 0, sizeof *t);
+        t->addr = addrs[i];
+        t->kind = OBJ_C_TASK;
+        int32_t state;
+        memcpy(&state, buf[i] + r->tl.fut_state, sizeof state);
+        if (!remote_refcount_plausible(batch_u64(buf[i], 0)) || state < 0 || state > 2) {
+            set->dropped++;
+            continue;
+        }
+        t->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
+        t->coro = batch_u64(buf[i], r->tl.task_coro);
+        t->loop = batch_u64(buf[i], r->tl.fut_loop);
+        t->waiter = batch_u64(buf[i], r->tl.task_fut_waiter);
+        t->callback0 = batch_u64(buf[i], r->tl.fut_callback0);
+        t->callbacks = batch_u64(buf[i], r->tl.fut_callbacks);
+        /* 3.14+: one awaiting task is right in the object (a set needs a walk: later). */
+        if (r->tl.fut_awaited_by != LAYOUT_NONE) {
+            uint64_t by = batch_u64(buf[i], r->tl.fut_awaited_by);
+            if (buf[i][r->tl.fut_awaited_by_is_set])
+                t->awaited_by_set = by;
+            else if (by)
+                t->parents[t->parent_count++] = by;
+        }
+        name_addr[set->count] = batch_u64(buf[i], r->tl.task_name);
+        memcpy(t->name, "?", 2);
+        set->count++;
+        names++;
+    }
+    /* Names of the C tasks, and their waiters' types, in one batch. */
+    size_t n = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const struct task_info *t = &set->tasks[i];
+        if (t->kind != OBJ_C_TASK || t->name[0] != '?' || t->name[1] != '\0')
+            continue;
+        req[n++] = (struct remote_request){name_addr[i], name[i],
+                                           batch_page_len(name_addr[i], BATCH_NAME_BYTES), 0};
+    }
+    (void)names;
+    remote_read_batch(mem, req, n);
+    for (size_t i = 0, k = 0; i < set->count; i++) {
+        struct task_info *t = &set->tasks[i];
+        if (t->kind != OBJ_C_TASK || t->name[0] != '?' || t->name[1] != '\0')
+            continue;
+        const struct remote_request *q = &req[k++];
+        int kind = q->ok && q->len >= 16
+                       ? task_type_kind(r, mem, batch_u64(name[i], l->object_type), NULL)
+                       : OBJ_OTHER;
+        uint64_t number;
+        if (kind == OBJ_STR) {
+            if (batch_ascii_name(l, name[i], q->len, t->name, sizeof t->name) != 0)
+                string_read(mem, l, name_addr[i], t->name, sizeof t->name);
+        } else if (kind == OBJ_INT && long_read(mem, l, name_addr[i], &number) == 0) {
+            snprintf(t->name, sizeof t->name, "Task-%llu", (unsigned long long)number);
+        }
+    }
+    /* Waiters: only futures and tasks count (anything else, e.g. None, is none). */
+    n = 0;
+    for (size_t i = 0; i < set->count; i++)
+        if (set->tasks[i].kind == OBJ_C_TASK && set->tasks[i].waiter)
+            req[n++] = (struct remote_request){set->tasks[i].waiter, buf[i], 16, 0};
+    remote_read_batch(mem, req, n);
+    for (size_t i = 0, k = 0; i < set->count; i++) {
+        struct task_info *t = &set->tasks[i];
+        if (t->kind != OBJ_C_TASK)
+            continue;
+        if (t->waiter) {
+            const struct remote_request *q = &req[k++];
+            int wk = q->ok ? task_type_kind(r, mem, batch_u64(buf[i], l->object_type),
+                                            &t->waiter_gathering)
+                           : OBJ_OTHER;
+            t->waiter_kind = wk;
+            if (wk != OBJ_C_TASK && wk != OBJ_PY_TASK && wk != OBJ_C_FUTURE && wk != OBJ_PY_FUTURE)
+                t->waiter = 0;
+        }
+        t->waiter_checked = 1;
+        t->thread_id = task_loop_thread(r, mem, t->loop);
+    }
+    free(buf), free(name), free(req), free(name_addr);
+    return 0;
+}
+
+/* One frame of the await chain, found at some level, before they are put in
+ * per-task order. */
+struct batch_frame {
+    uint32_t task;
+    struct raw_frame frame;
+};
+
+int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_set *set)
+{
+    const struct layout *l = r->layout;
+    size_t count = set->count;
+    uint64_t *cur = calloc(count + 1, sizeof *cur);
+    uint64_t *slot = calloc(count + 1, sizeof *slot);
+    unsigned char (*buf)[BATCH_CORO_BYTES] = malloc((count + 1) * sizeof *buf);
+    struct remote_request *req = malloc((count + 1) * sizeof *req);
+    uint32_t *index = malloc((count + 1) * sizeof *index);
+    size_t found_cap = count * 4 + 16, found_n = 0;
+    struct batch_frame *found = malloc(found_cap * sizeof *found);
+    int rc = cur && slot && buf && req && index && found ? 0 : -1;
+    uint64_t size = l->gen_iframe != LAYOUT_NONE ? l->gen_iframe + l->iframe_size
+                                                 : l->gen_frame + 8;
+    if (size < 32)
+        size = 32;
+    if (size > BATCH_CORO_BYTES)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        struct task_info *t = &set->tasks[i];
+        t->awaits = 0;
+        t->frame_count = 0;
+        if (t->state == TASK_PENDING || t->state == TASK_RUNNING)
+            cur[i] = t->coro;
+    }
+    for (int level = 0; rc == 0 && level < TASK_CHAIN_MAX; level++) {
+        size_t n = 0;
+        for (size_t i = 0; i < count; i++)
+            if (cur[i]) {
+                index[n] = (uint32_t)i;
+                req[n] = (struct remote_request){cur[i], buf[i], size, 0};
+                n++;
+            }
+        if (n == 0)
+            break;
+        remote_read_batch(mem, req, n);
+        size_t m = 0; /* coroutines whose top of stack is read next */
+        for (size_t k = 0; k < n; k++) {
+            uint32_t i = index[k];
+            struct task_info *t = &set->tasks[i];
+            uint64_t obj = cur[i];
+            cur[i] = 0;
+            /* A small object (a FutureIter, a future) at the end of a mapping
+             * fails the long read: its header alone says what it is. */
+            int full = req[k].ok;
+            if (!full && remote_read(mem, obj, buf[i], 24) != 0)
+                continue;
+            int kind = task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL);
+            if (kind == OBJ_FUTURE_ITER) {
+                t->awaits = batch_u64(buf[i], r->tl.futureiter_future);
+                continue;
+            }
+            if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK || kind == OBJ_C_FUTURE ||
+                kind == OBJ_PY_FUTURE) {
+                t->awaits = obj;
+                continue;
+            }
+            if (kind != OBJ_COROUTINE || !full)
+                continue;
+            struct raw_frame frame;
+            uint64_t top_slot;
+            if (task_chain_frame(r, mem, obj, buf[i], &frame, &top_slot) != 0)
+                continue;
+            if (found_n == found_cap) {
+                struct batch_frame *bigger = realloc(found, found_cap * 2 * sizeof *found);
+                if (!bigger) {
+                    rc = -1;
+                    break;
+                }
+                found = bigger;
+                found_cap *= 2;
+            }
+            found[found_n++] = (struct batch_frame){i, frame};
+            if (top_slot) {
+                slot[i] = obj; /* remembered to stop a coroutine awaiting itself */
+                req[m++] = (struct remote_request){top_slot, &cur[i], 8, 0};
+            }
+        }
+        if (rc != 0)
+            break;
+        remote_read_batch(mem, req, m);
+        for (size_t k = 0; k < m; k++) {
+            uint64_t *next = req[k].buf;
+            uint32_t i = (uint32_t)(next - cur);
+            if (!req[k].ok)
+                *next = 0;
+            *next &= ~l->iframe_code_tag_mask;
+            if (*next == slot[i])
+                *next = 0;
+        }
+    }
+    if (rc == 0) {
+        /* Frames were found outermost first per task; store them innermost first. */
+        for (size_t f = 0; f < found_n; f++)
+            set->tasks[found[f].task].frame_count++;
+        size_t at = set->frame_count;
+        for (size_t i = 0; i < count; i++) {
+            struct task_info *t = &set->tasks[i];
+            if (at + t->frame_count > set->frame_capacity)
+                t->frame_count = (uint32_t)(set->frame_capacity - at);
+            t->frame_first = (uint32_t)at;
+            at += t->frame_count;
+            index[i] = t->frame_count; /* frames still to place, from the innermost slot */
+        }
+        for (size_t f = 0; f < found_n; f++) {
+            struct task_info *t = &set->tasks[found[f].task];
+            if (index[found[f].task] == 0)
+                continue;
+            set->frames[t->frame_first + --index[found[f].task]] = found[f].frame;
+        }
+        set->frame_count = at;
+    }
+    free(cur), free(slot), free(buf), free(req), free(index), free(found);
+    return rc;
+}
