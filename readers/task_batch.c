@@ -75,11 +75,12 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
                             ? (size_t)r->tl.task_basicsize
                             : 32;
     for (size_t i = 0; i < count; i++)
-        req[i] = (struct remote_request){addrs[i], buf[i], batch_page_len(addrs[i], task_bytes), 0};
+        req[i] = (struct remote_request){addrs[i], buf[i], task_bytes, 0};
     remote_read_batch(mem, req, count);
     size_t names = 0;
     for (size_t i = 0; i < count; i++) {
-        /* Short reads (a page end) and failures: learn the type with a small read. */
+        /* A failed read (an object smaller than a C task at the end of a
+         * mapping, or a torn address): learn the type with a small read. */
         if (!req[i].ok && remote_read(mem, addrs[i], buf[i], 16) != 0)
             continue;
         int kind = task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL);
@@ -91,7 +92,7 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
             continue;
         }
         struct task_info *t = &set->tasks[set->count];
-        if (kind == OBJ_PY_TASK || req[i].len < task_bytes || !req[i].ok) {
+        if (kind == OBJ_PY_TASK || !req[i].ok) {
             if (task_read_one(r, mem, addrs[i], t) != 0)
                 set->dropped++;
             else

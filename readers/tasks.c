@@ -232,6 +232,16 @@ static int task_read_c(struct asyncio_reader *r, struct remote *mem, uint64_t ad
     if (state < 0 || state > 2)
         return -1;
     out->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
+    memcpy(&out->callback0, buf + r->tl.fut_callback0, 8);
+    memcpy(&out->callbacks, buf + r->tl.fut_callbacks, 8);
+    if (r->tl.fut_awaited_by != LAYOUT_NONE) { /* 3.14+: see task_batch.c */
+        uint64_t by;
+        memcpy(&by, buf + r->tl.fut_awaited_by, 8);
+        if (buf[r->tl.fut_awaited_by_is_set])
+            out->awaited_by_set = by;
+        else if (by)
+            out->parents[out->parent_count++] = by;
+    }
     task_read_name(r, mem, name, out->name, sizeof out->name);
     return 0;
 }
