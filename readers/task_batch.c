@@ -149,7 +149,7 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
         uint64_t number;
         if (kind == OBJ_STR) {
             if (batch_ascii_name(l, name[i], q->len, t->name, sizeof t->name) != 0 &&
-                string_read(mem, l, name_addr[i], t->name, sizeof t->name) != 0)
+                string_read(mem, l, name_addr[i], t->name, sizeof t->name) < 0)
                 snprintf(t->name, sizeof t->name, "?");
         } else if (kind == OBJ_INT && long_read(mem, l, name_addr[i], &number) == 0) {
             snprintf(t->name, sizeof t->name, "Task-%llu", (unsigned long long)number);

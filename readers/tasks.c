@@ -187,7 +187,7 @@ static void task_read_name(struct asyncio_reader *r, struct remote *mem, uint64_
     uint64_t number;
     snprintf(out, cap, "?");
     int kind = task_object_kind(r, mem, name, NULL);
-    if (kind == OBJ_STR && string_read(mem, r->layout, name, out, cap) != 0)
+    if (kind == OBJ_STR && string_read(mem, r->layout, name, out, cap) < 0)
         snprintf(out, cap, "?"); /* string_read leaves nothing on a torn read */
     else if (kind == OBJ_INT && long_read(mem, r->layout, name, &number) == 0)
         snprintf(out, cap, "Task-%llu", (unsigned long long)number);
