@@ -162,6 +162,8 @@ struct layout {
     uint64_t list_items;
     uint64_t weakref_object;
     uint64_t method_self;
+    uint64_t function_closure;
+    uint64_t cell_ref;
 
     /* Coroutines and the top of a suspended frame's value stack (asyncio) */
     uint64_t gen_frame;          /* <=3.10: PyFrameObject *gi_frame */

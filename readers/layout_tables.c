@@ -137,6 +137,8 @@ static const struct layout layout_3_8 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 48, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -277,6 +279,8 @@ static const struct layout layout_3_9 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 48, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -417,6 +421,8 @@ static const struct layout layout_3_10 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -555,6 +561,8 @@ static const struct layout layout_3_11 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -693,6 +701,8 @@ static const struct layout layout_3_12 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -831,6 +841,8 @@ static const struct layout layout_3_13 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -969,6 +981,8 @@ static const struct layout layout_3_14 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -1107,6 +1121,8 @@ static const struct layout layout_3_15 = {
     .list_items = 24, /* PyObject **ob_item */
     .weakref_object = 16, /* Py_None once the referent died */
     .method_self = 24, /* bound method's __self__ */
+    .function_closure = 72, /* tuple of cells, or NULL */
+    .cell_ref = 16, /* the cell's content */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */

@@ -8,7 +8,11 @@
  *   - when W is a _GatheringFuture, T awaits each of W._children;
  *   - a task C created by a TaskGroup has the group's _on_task_done bound
  *     method among its done callbacks: the group's _parent_task awaits C
- *     (it waits in TaskGroup.__aexit__ on an internal future).
+ *     (it waits in TaskGroup.__aexit__ on an internal future);
+ *   - a task C whose done callback holds a future W (a functools.partial
+ *     with W among its arguments: wait_for's _release_waiter on 3.8-3.11;
+ *     a closure with W in a cell: shield's _inner_done_callback) is awaited
+ *     by every task blocked on W: they wait for C through W.
  * Links to tasks outside the snapshot are dropped. */
 #include "tasks.h"
 
@@ -20,6 +24,12 @@
 
 #define LINKS_CALLBACKS_MAX 8
 #define LINKS_CHILDREN_MAX 4096
+#define LINKS_HELD_MAX 8 /* futures looked for in one callback's arguments or cells */
+
+/* (future, task) pairs: the task is blocked on the future (its waiter). */
+struct links_waiter {
+    uint64_t future, task;
+};
 
 static void links_add(struct task_set *set, uint64_t child, uint64_t parent)
 {
@@ -38,7 +48,46 @@ struct links_walk {
     struct remote *mem;
     struct task_set *set;
     uint64_t task; /* the awaiter (children walk) or the awaited (callbacks walk) */
+    const struct links_waiter *waiters; /* sorted by future */
+    size_t waiter_count;
 };
+
+/* Every task blocked on `future` awaits w->task. */
+static void links_through_future(struct links_walk *w, uint64_t future)
+{
+    size_t lo = 0, hi = w->waiter_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->waiters[mid].future < future)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < w->waiter_count && w->waiters[lo].future == future; lo++)
+        links_add(w->set, w->task, w->waiters[lo].task);
+}
+
+/* The futures among a tuple's first items (partial's args, a closure's cells). */
+static void links_tuple_futures(struct links_walk *w, uint64_t tuple, int cells)
+{
+    const struct layout *l = w->r->layout;
+    uint64_t size = 0, items[LINKS_HELD_MAX];
+    if (tuple == 0 || remote_read_ptr(w->mem, tuple + l->varobject_size, &size) != 0 ||
+        size > 4096)
+        return;
+    if (size > LINKS_HELD_MAX)
+        size = LINKS_HELD_MAX;
+    if (size == 0 || remote_read(w->mem, tuple + l->tuple_items, items, size * 8) != 0)
+        return;
+    for (uint64_t i = 0; i < size; i++) {
+        uint64_t item = items[i];
+        if (cells && remote_read_ptr(w->mem, item + l->cell_ref, &item) != 0)
+            continue;
+        int kind = task_object_kind(w->r, w->mem, item, NULL);
+        if (kind == OBJ_C_FUTURE || kind == OBJ_PY_FUTURE)
+            links_through_future(w, item);
+    }
+}
 
 static int links_child_visit(void *ctx, uint64_t child)
 {
@@ -55,10 +104,25 @@ static int links_awaited_by_visit(void *ctx, uint64_t parent)
 }
 
 /* A done callback: TaskGroup._on_task_done bound to a group names the parent. */
+/* functools.partial: PyObject_HEAD, fn, args (Modules/_functoolsmodule.c,
+ * the same in 3.8-3.15). */
+#define PARTIAL_ARGS_OFFSET 24
+
 static void links_callback(struct links_walk *w, uint64_t callback)
 {
-    uint64_t self = 0;
-    if (callback == 0 || task_object_kind(w->r, w->mem, callback, NULL) != OBJ_METHOD ||
+    uint64_t self = 0, held = 0;
+    int kind = callback ? task_object_kind(w->r, w->mem, callback, NULL) : OBJ_OTHER;
+    if (kind == OBJ_PARTIAL) {
+        if (remote_read_ptr(w->mem, callback + PARTIAL_ARGS_OFFSET, &held) == 0)
+            links_tuple_futures(w, held, 0);
+        return;
+    }
+    if (kind == OBJ_FUNCTION) {
+        if (remote_read_ptr(w->mem, callback + w->r->layout->function_closure, &held) == 0)
+            links_tuple_futures(w, held, 1);
+        return;
+    }
+    if (kind != OBJ_METHOD ||
         remote_read_ptr(w->mem, callback + w->r->layout->method_self, &self) != 0 ||
         task_object_kind(w->r, w->mem, self, NULL) != OBJ_TASK_GROUP)
         return;
@@ -122,13 +186,27 @@ static void links_native(struct links_walk *w, struct task_info *task)
         set_each(w->mem, w->r->layout, task->awaited_by_set, links_awaited_by_visit, w);
 }
 
+static int links_waiter_compare(const void *a, const void *b)
+{
+    const struct links_waiter *x = a, *y = b;
+    return x->future < y->future ? -1 : x->future > y->future;
+}
+
 void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_set *set)
 {
+    struct links_waiter *waiters = malloc((set->count + 1) * sizeof *waiters);
+    size_t waiter_count = 0;
+    for (size_t i = 0; waiters && i < set->count; i++)
+        if (set->tasks[i].waiter && set->tasks[i].state == TASK_PENDING)
+            waiters[waiter_count++] = (struct links_waiter){set->tasks[i].waiter,
+                                                            set->tasks[i].addr};
+    if (waiters)
+        qsort(waiters, waiter_count, sizeof *waiters, links_waiter_compare);
     for (size_t i = 0; i < set->count; i++) {
         struct task_info *task = &set->tasks[i];
         if (task->state == TASK_DONE || task->state == TASK_CANCELLED)
             continue;
-        struct links_walk w = {r, mem, set, task->addr};
+        struct links_walk w = {r, mem, set, task->addr, waiters, waiter_count};
         if (task->kind == OBJ_C_TASK && r->tl.fut_awaited_by != LAYOUT_NONE) {
             links_native(&w, task);
             continue;
@@ -140,4 +218,5 @@ void task_links_build(struct asyncio_reader *r, struct remote *mem, struct task_
             links_from_waiter(&w, task->awaits, -1, 0);
         links_from_callbacks(&w, task);
     }
+    free(waiters);
 }

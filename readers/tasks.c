@@ -112,6 +112,10 @@ static int task_kind_of_type(struct asyncio_reader *r, struct remote *mem, uint6
         return OBJ_FUTURE_ITER;
     if (strcmp(name, "method") == 0)
         return OBJ_METHOD;
+    if (strcmp(name, "functools.partial") == 0)
+        return OBJ_PARTIAL;
+    if (strcmp(name, "function") == 0)
+        return OBJ_FUNCTION;
     if (strcmp(name, "str") == 0)
         return OBJ_STR;
     if (strcmp(name, "int") == 0)

@@ -38,6 +38,8 @@ enum task_object_kind {
     OBJ_TASK_GROUP,    /* asyncio.TaskGroup */
     OBJ_STR,
     OBJ_INT,
+    OBJ_PARTIAL,       /* functools.partial (wait_for's _release_waiter, 3.8-3.11) */
+    OBJ_FUNCTION,      /* a Python function (closures: shield's _inner_done_callback) */
 };
 
 struct task_info {

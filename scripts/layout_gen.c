@@ -482,6 +482,8 @@ static void print_containers(void)
     OFFSET("list_items", PyListObject, ob_item, "PyObject **ob_item");
     OFFSET("weakref_object", PyWeakReference, wr_object, "Py_None once the referent died");
     OFFSET("method_self", PyMethodObject, im_self, "bound method's __self__");
+    OFFSET("function_closure", PyFunctionObject, func_closure, "tuple of cells, or NULL");
+    OFFSET("cell_ref", PyCellObject, ob_ref, "the cell's content");
 }
 
 /* What the asyncio reader needs to follow a suspended coroutine to the object
