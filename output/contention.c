@@ -225,10 +225,11 @@ static void text_loops(struct sticky_out *out, const struct contention *c, doubl
     }
     for (size_t i = 0; i < c->loops.stretch_count && i < 50; i++) {
         const struct loop_stretch *s = &c->loops.stretches[i];
-        sticky_printf(out, "  at %8.3f s  %7.1f ms  %s  [%s]\n", (double)s->start_ns / 1e9,
+        sticky_printf(out, "  at %8.3f s  %7.1f ms  %s  [%s]%s%s\n", (double)s->start_ns / 1e9,
                       (double)s->duration_ns / 1e6,
                       s->has_frame ? frame_label(p, s->frame, label, sizeof label) : "?",
-                      p->threads[s->thread].name);
+                      p->threads[s->thread].name, s->task ? "  task " : "",
+                      s->task ? s->task : "");
     }
     if (c->loops.stretch_count > 50)
         sticky_printf(out, "  ... %zu more stretches (the JSON lists all)\n",
@@ -399,6 +400,11 @@ static void json_loops(struct sticky_out *out, const struct contention *c)
                       i ? "," : "", (unsigned long long)p->threads[s->thread].tid,
                       (double)s->start_ns / 1e9, (double)s->duration_ns / 1e6);
         json_frame_fields(out, s->has_frame ? &p->frames[s->frame] : NULL);
+        sticky_printf(out, ",\"task\":");
+        if (s->task)
+            json_string(out, s->task);
+        else
+            sticky_printf(out, "null");
         sticky_printf(out, "}");
     }
     sticky_printf(out, "]");

@@ -62,6 +62,32 @@ static int dominant_frame(const struct profile *p, const size_t *items, size_t f
     return best_count > 0;
 }
 
+/* The task seen most among samples [from, to) (sampled like dominant_frame). */
+static const char *dominant_task(const struct profile *p, const size_t *items, size_t from,
+                                 size_t to)
+{
+    const char *best = NULL;
+    size_t best_count = 0;
+    size_t step = (to - from) / 256 + 1;
+    for (size_t i = from; i < to; i += step) {
+        const char *candidate = p->stacks[p->timeline[items[i]].stack].task;
+        if (!candidate)
+            continue;
+        size_t count = 0;
+        for (size_t j = from; j < to; j += step) {
+            const char *other = p->stacks[p->timeline[items[j]].stack].task;
+            count += other && strcmp(other, candidate) == 0;
+        }
+        if (count > best_count) {
+            best = candidate;
+            best_count = count;
+        }
+        if (best_count * 2 * step > to - from)
+            break;
+    }
+    return best;
+}
+
 static int loops_push(struct loop_report *r, size_t *capacity, const struct loop_stretch *s)
 {
     if (r->stretch_count == *capacity) {
@@ -103,8 +129,9 @@ static int loops_of_thread(const struct profile *p, uint32_t thread, const size_
             uint64_t end = i < n ? p->timeline[items[i]].time_ns
                                  : p->timeline[items[n - 1]].time_ns;
             if (end - start >= block_ns) {
-                struct loop_stretch s = {thread, start, end - start, 0, 0};
+                struct loop_stretch s = {thread, start, end - start, 0, 0, NULL};
                 s.has_frame = dominant_frame(p, items, busy_from, i, &s.frame);
+                s.task = dominant_task(p, items, busy_from, i);
                 if (loops_push(r, capacity, &s) != 0)
                     return -1;
                 summary->blocked_ns += end - start;

@@ -13,6 +13,7 @@ struct loop_stretch {
     uint64_t duration_ns;
     uint32_t frame;       /* the innermost Python frame seen most in the stretch */
     int has_frame;
+    const char *task;     /* the asyncio task seen most in it (--group task), else NULL */
 };
 
 struct loop_thread {

@@ -50,12 +50,13 @@ def test_cpu_bound_threads_fight_over_the_gil(python, profiler_binary, tmp_path)
     assert any("waiting for the GIL" in line for line in report["advice"]), report["advice"]
 
 
-def loop_report(python, profiler_binary, tmp_path, *args):
+def loop_report(python, profiler_binary, tmp_path, *args, record_args=()):
     raw = tmp_path / "loop.pcp"
     profiler = Profiler(profiler_binary)
     with Workload(python, "blocked_event_loop.py", *args) as workload:
         try:
-            run = profiler.run("-r", 200, "-d", 3.5, "--pid", workload.pid, "-o", raw, timeout=30)
+            run = profiler.run("-r", 200, "-d", 3.5, "--pid", workload.pid, "-o", raw,
+                               *record_args, timeout=30)
             assert run.returncode == 0, run.describe()
             report = profiler.run("report", raw, "--contention", "--json")
             assert report.returncode == 0, report.describe()
@@ -75,6 +76,17 @@ def test_a_blocked_event_loop_is_found_naming_the_blocker(python, profiler_binar
     assert report["loops"] and 15 <= report["loops"][0]["blocked_percent"] <= 45, report["loops"]
     assert any("blocker" in line and "event loop" in line for line in report["advice"]), \
         report["advice"]
+
+
+def test_a_blocked_loop_names_the_task_holding_it_under_group_task(python, profiler_binary,
+                                                                    tmp_path):
+    report = loop_report(python, profiler_binary, tmp_path, record_args=("--group", "task"))
+    stretches = report["blocked_loop"]
+    assert 2 <= len(stretches) <= 5, stretches
+    for stretch in stretches:
+        assert stretch["task"] == "handler", stretch
+        assert stretch["name"] == "blocker", stretch
+    assert 15 <= report["loops"][0]["blocked_percent"] <= 45, report["loops"]
 
 
 def test_a_healthy_event_loop_is_never_blocked(python, profiler_binary, tmp_path):

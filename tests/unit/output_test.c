@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../output/dump.h"
 #include "../../output/frame_text.h"
 #include "../../output/profile.h"
 
@@ -348,8 +349,42 @@ static int save_svg(const char *path)
     return rc;
 }
 
+/* Tasks a -> b -> c -> a await each other; d awaits a from outside the cycle. */
+static void test_task_cycles_are_found_once(void)
+{
+    static const uint64_t by_c[] = {3}, by_a[] = {1}, by_b[] = {2}, by_a_and_d[] = {3, 4};
+    struct dump_task tasks[4];
+    memset(tasks, 0, sizeof tasks);
+    const char *names[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) {
+        tasks[i].id = (uint64_t)i + 1;
+        tasks[i].name = names[i];
+        tasks[i].state = "pending";
+    }
+    /* awaited_by: a is awaited by c and d, b by a, c by b. */
+    tasks[0].awaited_by = by_a_and_d, tasks[0].awaited_by_count = 2;
+    tasks[1].awaited_by = by_a, tasks[1].awaited_by_count = 1;
+    tasks[2].awaited_by = by_b, tasks[2].awaited_by_count = 1;
+    (void)by_c;
+    struct dump dump;
+    memset(&dump, 0, sizeof dump);
+    dump.tasks = tasks;
+    dump.task_count = 4;
+    size_t cycles[16];
+    check(dump_task_cycles(&dump, cycles, 16) == 1, "dump_task_cycles(&dump, cycles, 16) == 1");
+    int seen[4] = {0};
+    size_t k = 0;
+    for (; cycles[k] != SIZE_MAX; k++)
+        seen[cycles[k]]++;
+    check(k == 3 && seen[0] == 1 && seen[1] == 1 && seen[2] == 1 && seen[3] == 0, "k == 3 && seen[0] == 1 && seen[1] == 1 && seen[2] == 1 && seen[3] == 0");
+    /* No cycle once c stops awaiting a. */
+    tasks[0].awaited_by_count = 0;
+    check(dump_task_cycles(&dump, cycles, 16) == 0, "dump_task_cycles(&dump, cycles, 16) == 0");
+}
+
 int main(int argc, char **argv)
 {
+    test_task_cycles_are_found_once();
     test_frame_text_forms();
     test_frame_text_truncates_like_snprintf();
     test_utf8_validation();

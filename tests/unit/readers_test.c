@@ -10,12 +10,14 @@
 #include <string.h>
 
 #include "../../readers/code_cache.h"
+#include "../../readers/containers.h"
 #include "../../readers/frames.h"
 #include "../../readers/layout.h"
 #include "../../readers/linetable.h"
 #include "../../readers/objects.h"
 #include "../../readers/remote.h"
 #include "../../readers/strings.h"
+#include "../../readers/tasks.h"
 #include "../../readers/thread_state.h"
 #include "../../readers/threads.h"
 
@@ -256,6 +258,66 @@ static void test_thread_list_cycle_is_bounded(void)
     CHECK(count == -1);
 }
 
+/* --- asyncio tasks ----------------------------------------------------- */
+
+static int count_visit(void *ctx, uint64_t item)
+{
+    (void)item;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void test_set_walk_skips_empty_slots_and_refuses_bad_tables(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    const struct layout *l = layout_for_version(3, 12);
+    uint64_t set = BASE + 0x100, table = BASE + 0x400;
+    put_u64(set + l->set_mask, 7);
+    put_u64(set + l->set_table, table);
+    put_u64(table + 1 * l->set_entry_size, BASE + 0x2000);
+    put_u64(table + 4 * l->set_entry_size, BASE + 0x2100);
+    put_u64(table + 7 * l->set_entry_size, BASE + 0x2200);
+    int visited = 0;
+    CHECK(set_each(mem, l, set, count_visit, &visited) == 3 && visited == 3);
+    put_u64(set + l->set_mask, 6); /* not a power of two minus one */
+    CHECK(set_each(mem, l, set, count_visit, &visited) == -1);
+    put_u64(set + l->set_mask, (uint64_t)1 << 40); /* absurd size */
+    CHECK(set_each(mem, l, set, count_visit, &visited) == -1);
+    put_u64(set + l->set_mask, 7);
+    put_u64(set + l->set_table, 0);
+    CHECK(set_each(mem, l, set, count_visit, &visited) == -1);
+}
+
+static void test_task_list_cycle_is_bounded(void)
+{
+    /* 3.14+: tasks hang off tstate->asyncio_tasks_head in a circular list;
+     * garbage that loops without coming back to the head must end. */
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct python_runtime runtime;
+    memset(&runtime, 0, sizeof runtime);
+    runtime.minor = 14;
+    runtime.layout = *layout_for_version(3, 14);
+    struct asyncio_reader reader;
+    asyncio_reader_init(&reader, &runtime);
+    struct thread_state_info thread;
+    memset(&thread, 0, sizeof thread);
+    thread.tstate = BASE + 0x1000;
+    uint64_t head = thread.tstate + runtime.layout.tstate_asyncio_tasks_head;
+    uint64_t a = BASE + 0x4000, b = BASE + 0x5000;
+    put_u64(head, a);
+    put_u64(a, b);
+    put_u64(b, a); /* a <-> b, never back to head */
+    struct task_set set;
+    CHECK(task_set_init(&set, 100) == 0);
+    CHECK(tasks_read(&reader, mem, 0, &thread, 1, &set) == -1);
+    put_u64(b, head); /* now a proper ring of two garbage "tasks" */
+    CHECK(tasks_read(&reader, mem, 0, &thread, 1, &set) == 0);
+    CHECK(set.count == 0); /* neither is an object of a task type */
+    task_set_free(&set);
+}
+
 static void test_random_memory_never_crashes_the_readers(void)
 {
     struct remote_buffer buffer;
@@ -285,6 +347,24 @@ static void test_random_memory_never_crashes_the_readers(void)
             (void)instance_attr(mem, &runtime.layout, start, "_name");
             uint64_t value;
             (void)long_read(mem, &runtime.layout, start, &value);
+            int visited = 0;
+            (void)set_each(mem, &runtime.layout, start, count_visit, &visited);
+            (void)list_each(mem, &runtime.layout, start, 1000, count_visit, &visited);
+            /* The task reader with every collection pointing at random memory. */
+            runtime.minor = minor;
+            struct asyncio_reader reader;
+            asyncio_reader_init(&reader, &runtime);
+            reader.tasks_dict = start;
+            reader.weak_tasks = BASE + (uint64_t)(rand() % (int)sizeof memory);
+            reader.eager_tasks = BASE + (uint64_t)(rand() % (int)sizeof memory);
+            reader.current_tasks = BASE + (uint64_t)(rand() % (int)sizeof memory);
+            static struct task_set tasks;
+            if (tasks.tasks || task_set_init(&tasks, 256) == 0) {
+                threads[0].tstate = start;
+                (void)tasks_read(&reader, mem, start, threads, 1, &tasks);
+                struct running_task running[4];
+                (void)tasks_running(&reader, mem, threads, 1, running, 4);
+            }
             struct code_cache cache;
             if (code_cache_init(&cache, 64) == 0) {
                 (void)code_cache_get(&cache, mem, &runtime.layout, start);
@@ -337,6 +417,8 @@ int main(void)
     test_strings_are_read_and_capped();
     test_non_ascii_byte_in_ascii_string_is_torn();
     test_thread_list_cycle_is_bounded();
+    test_set_walk_skips_empty_slots_and_refuses_bad_tables();
+    test_task_list_cycle_is_bounded();
     test_random_memory_never_crashes_the_readers();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -31,7 +31,9 @@ async def main(healthy):
     print(json.dumps({"pid": os.getpid(), "python": "%d.%d.%d" % sys.version_info[:3],
                       "threads": [{"name": "MainThread", "tid": threading.get_native_id()}]}))
     sys.stdout.flush()
-    await asyncio.gather(handler(healthy), ticker())
+    handling = asyncio.ensure_future(handler(healthy))
+    handling.set_name("handler")  # the task named in the report under --group task
+    await asyncio.gather(handling, ticker())
 
 
 if __name__ == "__main__":
