@@ -248,7 +248,7 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
     const struct thread_trend *k = &c->trends.tasks;
     if (k->ticks > 0 && k->ticks < 10)
         sticky_printf(out, "\nasyncio tasks over time (pending)\n  %.0f at the start, %.0f at "
-                           "the end, %llu created; too short a recording for a trend (needs 10 s)\n",
+                           "the end, %llu created; too short a recording for a trend (needs 2.5 s)\n",
                       k->first, k->last, (unsigned long long)c->trends.tasks_created);
     else if (k->ticks > 0)
         sticky_printf(out, "\nasyncio tasks over time (pending)\n  %.1f at the start, %.1f at "

@@ -94,6 +94,13 @@ static size_t advice_trends(const struct advice_evidence *e, char lines[][ADVICE
                  "and never end; reuse a bounded pool and make sure workers exit",
                  e->trends->threads.first, e->trends->threads.last,
                  e->trends->threads.per_minute);
+    if (e->trends->tasks.growing && n < ADVICE_MAX)
+        snprintf(lines[n++], ADVICE_LEN,
+                 "the asyncio task count grew from %.0f to %.0f pending (%+.0f per minute): "
+                 "tasks are created faster than they finish (a leak or an unbounded fan-out); "
+                 "bound it with an asyncio.Semaphore or a bounded asyncio.Queue, and await or "
+                 "cancel what you create",
+                 e->trends->tasks.first, e->trends->tasks.last, e->trends->tasks.per_minute);
     if (e->trends->stuck_count >= 2 && n < ADVICE_MAX) {
         char names[200] = "";
         for (size_t i = 0; i < e->trends->stuck_count && i < 4; i++) {

@@ -133,7 +133,7 @@ static int trends_stuck(const struct profile *p, const struct profile_index *ind
     return 0;
 }
 
-/* The same verdict for pending asyncio tasks, from their counts once a second:
+/* The same verdict for pending asyncio tasks, from their counts (4 a second):
  * growing by ten or more and still rising in the second half. */
 static int trends_tasks(const struct profile *p, struct trends *out)
 {

@@ -58,7 +58,7 @@ struct profile_sample {
     uint32_t stack;   /* index into profile.stacks (it carries thread, state, task) */
 };
 
-/* asyncio task counts at one moment (taken once a second, or every tick with --tasks all). */
+/* asyncio task counts at one moment (four times a second under --group task). */
 struct profile_task_count {
     uint64_t time_ns;  /* since the start of the recording */
     uint32_t pending;  /* not finished: waiting or running */

@@ -9,8 +9,11 @@
  *
  * The tree, the layout, the controls and the script are shared with the
  * differential flamegraph (svg_common.h); this file decides what the
- * picture shows: the texts, "N samples, P%" tooltips, warm colours hashed
- * from the function name and the profile's metadata as the subtitle. */
+ * picture shows: the texts, "N samples, P%" tooltips with the share of each
+ * thread state, bars coloured by the state most of their samples were in
+ * (a legend says which colour is which; the shade within a state comes from
+ * a hash of the function name so neighbours stay apart) and the profile's
+ * metadata as the subtitle. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -23,13 +26,55 @@
 #define SVG_ROOT_FILL "rgb(190,190,190)"
 #define SVG_THREAD_FILL "rgb(120,160,215)"
 
+#define SVG_LEGEND_HEIGHT 22
+
+/* Base colour per state: warm for work, cool for waits, greys for idleness. */
+static const unsigned char svg_state_rgb[STATE_COUNT][3] = {
+    [STATE_UNKNOWN] = {170, 170, 170},  [STATE_RUNNING] = {225, 110, 40},
+    [STATE_GIL_WAIT] = {165, 95, 200},  [STATE_LOCK_WAIT] = {70, 120, 220},
+    [STATE_IO_WAIT] = {60, 170, 110},   [STATE_SLEEPING] = {120, 150, 175},
+    [STATE_IDLE] = {200, 200, 185},     [STATE_AWAITING] = {40, 170, 180},
+};
+
 struct svg_ctx {
     const struct profile *profile;
     struct frame_text_table texts;
     struct svg_labels frame_labels;
     struct svg_labels thread_labels;
     struct svg_tree tree;
+    uint64_t (*states)[STATE_COUNT]; /* per node: samples in each state */
+    uint64_t totals[STATE_COUNT];
 };
+
+static int svg_state_of(const struct profile_stack *stack)
+{
+    return stack->state >= 0 && stack->state < STATE_COUNT ? stack->state : STATE_UNKNOWN;
+}
+
+/* Second pass over the stacks, once the tree has all its nodes: per-node states. */
+static int svg_tree_states(struct svg_ctx *ctx)
+{
+    ctx->states = calloc(ctx->tree.count + 1, sizeof *ctx->states);
+    if (!ctx->states)
+        return -1;
+    for (size_t i = 0; i < ctx->profile->stack_count; i++) {
+        const struct profile_stack *stack = &ctx->profile->stacks[i];
+        if (stack->count == 0)
+            continue;
+        int state = svg_state_of(stack);
+        ctx->totals[state] += stack->count;
+        uint32_t node = 0;
+        ctx->states[node][state] += stack->count;
+        node = svg_tree_find(&ctx->tree, node, ctx->thread_labels.rank[stack->thread]);
+        for (uint32_t d = 0; node != SVG_NONE; d++) {
+            ctx->states[node][state] += stack->count;
+            if (d == stack->depth)
+                break;
+            node = svg_tree_find(&ctx->tree, node, ctx->frame_labels.rank[stack->frames[d]]);
+        }
+    }
+    return 0;
+}
 
 static int svg_tree_add_stack(struct svg_ctx *ctx, const struct profile_stack *stack)
 {
@@ -86,10 +131,23 @@ static void svg_node_details(void *data, struct svg_out *out, uint32_t id)
     svg_printf(out, "%" PRIu64 " sample%s, ", count, count == 1 ? "" : "s");
     svg_put_fixed(out, total ? 100.0 * (double)count / (double)total : 0, 2);
     svg_printf(out, "%%");
+    /* The states, when the bar is not all of one. */
+    const uint64_t *states = ctx->states[id];
+    int kinds = 0;
+    for (int s = 0; s < STATE_COUNT; s++)
+        kinds += states[s] > 0;
+    for (int s = 0; kinds > 1 && s < STATE_COUNT; s++) {
+        if (!states[s])
+            continue;
+        svg_printf(out, "; %s ", sample_state_name(s));
+        svg_put_fixed(out, 100.0 * (double)states[s] / (double)count, 0);
+        svg_printf(out, "%%");
+    }
 }
 
-/* Warm colours from a stable hash (FNV-1a) of the function name alone, so
- * one function keeps its colour on every line and in every profile. */
+/* The colour of the state most of the bar's samples were in, shaded by a
+ * stable hash (FNV-1a) of the function name: one function keeps its shade on
+ * every line and in every profile. */
 static void svg_node_fill(void *data, struct svg_out *out, uint32_t id)
 {
     const struct svg_ctx *ctx = data;
@@ -101,11 +159,40 @@ static void svg_node_fill(void *data, struct svg_out *out, uint32_t id)
         svg_printf(out, "%s", node->depth == 0 ? SVG_ROOT_FILL : SVG_THREAD_FILL);
         return;
     }
+    int dominant = STATE_UNKNOWN;
+    for (int s = 0; s < STATE_COUNT; s++)
+        if (ctx->states[id][s] > ctx->states[id][dominant])
+            dominant = s;
     name = ctx->profile->frames[ctx->frame_labels.first[node->label]].name;
     for (const char *p = name ? name : "?"; *p; p++)
         hash = (hash ^ (unsigned char)*p) * 16777619u;
-    svg_printf(out, "rgb(%u,%u,%u)", 205 + hash % 50, 70 + (hash >> 8) % 150,
-               30 + (hash >> 16) % 60);
+    int shade = (int)(hash % 41) - 20; /* -20..20 on every channel */
+    unsigned rgb[3];
+    for (int c = 0; c < 3; c++) {
+        int v = svg_state_rgb[dominant][c] + shade;
+        rgb[c] = (unsigned)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+    svg_printf(out, "rgb(%u,%u,%u)", rgb[0], rgb[1], rgb[2]);
+}
+
+/* A swatch and the share of samples for each state that occurs. */
+static void svg_legend(void *data, struct svg_out *out, int left, int top)
+{
+    const struct svg_ctx *ctx = data;
+    uint64_t total = ctx->tree.nodes[0].total;
+    int x = left;
+    svg_printf(out, "<g id=\"legend\">\n");
+    for (int s = 0; s < STATE_COUNT; s++) {
+        if (!ctx->totals[s])
+            continue;
+        svg_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"rgb(%u,%u,%u)\"/>",
+                   x, top + 3, svg_state_rgb[s][0], svg_state_rgb[s][1], svg_state_rgb[s][2]);
+        svg_printf(out, "<text x=\"%d\" y=\"%d\">%s ", x + 18, top + 14, sample_state_name(s));
+        svg_put_fixed(out, total ? 100.0 * (double)ctx->totals[s] / (double)total : 0, 1);
+        svg_printf(out, "%%</text>\n");
+        x += 150;
+    }
+    svg_printf(out, "</g>\n");
 }
 
 /* "Python 3.12.1, pid 42, wall mode, 10.0 s, 100 Hz, 1000 samples";
@@ -144,6 +231,8 @@ static const struct svg_chart_style svg_profile_style = {
     .details = svg_node_details,
     .fill = svg_node_fill,
     .subtitle = svg_subtitle,
+    .legend = svg_legend,
+    .legend_height = SVG_LEGEND_HEIGHT,
 };
 
 int svg_write(FILE *out, const struct profile *profile)
@@ -158,13 +247,14 @@ int svg_write(FILE *out, const struct profile *profile)
         goto done;
     if (svg_labels_build(&ctx.thread_labels, ctx.texts.threads, ctx.texts.thread_count) < 0)
         goto done;
-    if (svg_tree_build(&ctx) < 0 || svg_tree_order(&ctx.tree) < 0)
+    if (svg_tree_build(&ctx) < 0 || svg_tree_order(&ctx.tree) < 0 || svg_tree_states(&ctx) < 0)
         goto done;
     result =
         svg_chart_write(out, &ctx.tree, profile->command, "Flame graph", &svg_profile_style, &ctx);
 
 done:
     saved_errno = errno;
+    free(ctx.states);
     svg_tree_free(&ctx.tree);
     svg_labels_free(&ctx.frame_labels);
     svg_labels_free(&ctx.thread_labels);

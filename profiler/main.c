@@ -302,6 +302,7 @@ static int main_record(const struct options *options)
     int exit_code = 0;
     static struct store store;
     store_init(&store);
+    store.keep_states = options->filter_states;
     struct sampler_stats stats;
     memset(&stats, 0, sizeof stats);
     if (status == RUNTIME_OK) {

@@ -53,6 +53,7 @@ static const char usage_text[] =
     "      --tasks all        with --group task: also sample every suspended task's\n"
     "                         await stack each tick (state \"awaiting\")\n"
     "      --max-tasks N      asyncio tasks read per tick at most (default 10000)\n"
+    "      --state S[,S]      keep only samples in these states (as for report)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -343,9 +344,12 @@ int options_parse(int argc, char **argv, struct options *o)
         raw_outputs += options_output_format(o, k) == FORMAT_RAW;
     if (raw_outputs > 1)
         return options_fail("%s", "one .pcp output at a time");
-    if (o->filter_thread || o->filter_task || o->filter_states || o->since_s > 0 ||
-        o->until_s > 0 || o->fail_if_regressed >= 0)
-        return options_fail("%s", "filters and --fail-if-regressed belong to report and diff");
+    if (o->filter_thread || o->filter_task || o->since_s > 0 || o->until_s > 0 ||
+        o->fail_if_regressed >= 0)
+        return options_fail("%s", "--thread, --task, --since, --until and --fail-if-regressed "
+                                  "belong to report and diff (record takes --state)");
+    if (o->command == COMMAND_DUMP && o->filter_states)
+        return options_fail("%s", "--state belongs to record and report");
     if (o->pid && o->argv)
         return options_fail("%s", "give either --pid or a command after --, not both");
     if (!o->pid && !o->argv)

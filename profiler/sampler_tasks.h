@@ -21,8 +21,8 @@ struct task_split {
 };
 
 /* Per tick, after the thread list is read: finds the running tasks and, every
- * second (every tick with --tasks all), takes a snapshot of all tasks; task
- * counts go to the store once a second. */
+ * quarter second (every tick with --tasks all), takes a snapshot of all
+ * tasks; task counts go to the store with each (at most four a second). */
 void sampler_tasks_begin(struct target *target, const struct options *options,
                          struct store *store, struct sampler_stats *stats);
 

@@ -138,6 +138,9 @@ void store_stack_parts(const struct store *store, uint32_t id, struct store_stac
 int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,
               const uint32_t *frames, uint32_t depth)
 {
+    if (store->keep_states && info->state >= 0 && info->state < 32 &&
+        !(store->keep_states & (1u << info->state)))
+        return 0; /* record --state: not a state asked for */
     uint32_t id = store_stack(store, thread, info, frames, depth);
     if (id == INTERN_FAILED)
         return -1;

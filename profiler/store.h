@@ -18,6 +18,8 @@ struct store {
     uint64_t *counts;            /* per stack id */
     size_t counts_capacity;
     uint64_t samples;
+    /* record --state: bit per enum sample_state to keep; 0 keeps every sample. */
+    unsigned keep_states;
     /* Every sample in time order, kept only when keep_timeline is set (the
      * Chrome trace and speedscope writers need it). */
     int keep_timeline;

@@ -96,13 +96,13 @@ def test_a_healthy_event_loop_is_never_blocked(python, profiler_binary, tmp_path
     assert not any("event loop" in line for line in report["advice"]), report["advice"]
 
 
-def trends_report(python, profiler_binary, tmp_path, script, *args, seconds=3):
+def trends_report(python, profiler_binary, tmp_path, script, *args, seconds=3, record_args=()):
     raw = tmp_path / "trends.pcp"
     profiler = Profiler(profiler_binary)
     with Workload(python, script, *args) as workload:
         try:
             run = profiler.run("-r", 50, "-d", seconds, "--pid", workload.pid, "-o", raw,
-                               timeout=30)
+                               *record_args, timeout=30)
             assert run.returncode == 0, run.describe()
             report = profiler.run("report", raw, "--contention", "--json", "--stuck-s", "1")
             assert report.returncode == 0, report.describe()
@@ -111,18 +111,27 @@ def trends_report(python, profiler_binary, tmp_path, script, *args, seconds=3):
     return json.loads(report.stdout)
 
 
-def test_leaking_threads_are_found_growing(python, profiler_binary, tmp_path):
-    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py")
+def test_leaking_threads_and_tasks_are_found_growing(python, profiler_binary, tmp_path):
+    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py",
+                           record_args=("--group", "task"))
     count = report["thread_count"]
     assert count["growing"], count
     assert count["end"] - count["start"] >= 3, count
     assert count["per_minute"] > 30, count  # two a second: about 120 a minute
     assert any("thread count grew" in line for line in report["advice"]), report["advice"]
+    tasks = report["task_count"]  # twenty a second: about 1,200 a minute
+    assert tasks["growing"] and tasks["end"] - tasks["start"] >= 30, tasks
+    assert 600 <= tasks["per_minute"] <= 1800, tasks
+    assert any("task count grew" in line for line in report["advice"]), report["advice"]
 
 
 def test_a_steady_pool_is_never_flagged(python, profiler_binary, tmp_path):
-    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py", "--steady")
+    report = trends_report(python, profiler_binary, tmp_path, "leaks_threads.py", "--steady",
+                           record_args=("--group", "task"))
     assert not report["thread_count"]["growing"], report["thread_count"]
+    tasks = report["task_count"]
+    assert not tasks["growing"] and tasks["peak"] <= 10, tasks
+    assert tasks["created"] >= 30, tasks  # twenty short tasks a second were seen coming
     # The pool waits on an Event with nobody running: waiting for a signal, not a deadlock.
     assert report["stuck"] == [], report["stuck"]
 

@@ -55,3 +55,19 @@ def test_cpu_bound_threads_run_or_wait_for_the_gil(shares):
     # Two threads share one GIL: each waits for it a good part of the time.
     assert shares["spinner-1"].get("gil-wait", 0) + shares["spinner-2"].get("gil-wait", 0) >= 0.3, \
         (shares["spinner-1"], shares["spinner-2"])
+
+
+def test_record_state_keeps_only_those_states(python, profiler_binary, tmp_path):
+    """`record --state` filters at the source: every output holds only those samples."""
+    out = tmp_path / "io.txt"
+    profiler = Profiler(profiler_binary)
+    with Workload(python, "threads_in_every_state.py") as workload:
+        try:
+            run = profiler.run("-r", 200, "-d", 1, "--pid", workload.pid, "--state",
+                               "io-wait,lock-wait", "-o", out, timeout=30)
+            assert run.returncode == 0, run.describe()
+        finally:
+            profiler.kill_all()
+    threads = {stack.thread_name for stack in parse_collapsed(out.read_bytes()).stacks}
+    assert {"reader", "selector", "locker"} <= threads, threads
+    assert not threads & {"spinner-1", "spinner-2"}, threads

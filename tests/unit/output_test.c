@@ -253,7 +253,9 @@ static void test_svg_document(void)
           "every deep frame drawn");
     check(count_occurrences(svg, "<g class=\"f\"") == 1 + 2 + 4 + 4 + DEEP_DEPTH,
           "one bar per tree node");
-    check(strstr(svg, "height=\"80118\"") != NULL, "height follows the deepest stack");
+    /* 80118 for the bars and headers, 22 for the state legend. */
+    check(strstr(svg, "height=\"80140\"") != NULL, "height follows the deepest stack");
+    check(strstr(svg, "<g id=\"legend\">") != NULL, "a legend of the states");
     check(strstr(svg, "<script type=\"text/ecmascript\"><![CDATA[") != NULL, "script inlined");
     check(count_occurrences(svg, "http") == 1 && strstr(svg, "http://www.w3.org/2000/svg\""),
           "no external reference, only the SVG namespace name");
@@ -280,6 +282,32 @@ static void test_svg_elides_tiny_frames(void)
     check(strstr(svg, "<title>thread:T:1\n2001 samples") != NULL, "parent keeps exact count");
     check(strstr(svg, "Flame graph") != NULL, "title without a command");
     check(strstr(svg, "Python") == NULL && strstr(svg, " Hz") == NULL, "absent fields omitted");
+    free(svg);
+}
+
+/* A function half running, half in lock-wait; one only waiting: the legend
+ * lists both states and the tooltips split the mixed bar. */
+static void test_svg_colours_bars_by_state(void)
+{
+    static const struct profile_frame frames[] = {{"work", "a.py", 1}, {"wait", "a.py", 2}};
+    static const struct profile_thread threads[] = {{1, "T"}};
+    static const uint32_t work[] = {0};
+    static const uint32_t wait[] = {0, 1};
+    static const struct profile_stack stacks[] = {{0, 1, work, 50, STATE_RUNNING, 1, NULL},
+                                                  {0, 2, wait, 50, STATE_LOCK_WAIT, 0, NULL}};
+    struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
+                              .thread_count = 1, .stacks = stacks, .stack_count = 2};
+    char *svg = render(svg_write, &profile);
+    check(svg != NULL, "svg with states succeeds");
+    if (!svg)
+        return;
+    check(strstr(svg, ">running 50.0%</text>") != NULL, "legend: running share");
+    check(strstr(svg, ">lock-wait 50.0%</text>") != NULL, "legend: lock-wait share");
+    check(strstr(svg, ">gil-wait") == NULL, "legend: absent states left out");
+    check(strstr(svg, "work (a.py:1)\n100 samples, 100.00%; running 50%; lock-wait 50%") != NULL,
+          "mixed bar tooltip splits the states");
+    check(strstr(svg, "wait (a.py:2)\n50 samples, 50.00%</title>") != NULL,
+          "single-state bar tooltip stays short");
     free(svg);
 }
 
@@ -385,6 +413,7 @@ static void test_task_cycles_are_found_once(void)
 int main(int argc, char **argv)
 {
     test_task_cycles_are_found_once();
+    test_svg_colours_bars_by_state();
     test_frame_text_forms();
     test_frame_text_truncates_like_snprintf();
     test_utf8_validation();
