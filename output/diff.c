@@ -19,6 +19,10 @@
  * so the counting loop is the same for all of them.  Recursion counts once
  * through a per-function stamp: the stamp of the stack being counted marks
  * functions already seen in it, so nothing is cleared between stacks. */
+#include "contention_loop.h"
+
+/* The contention report's default: a loop busy this long without its selector is blocked. */
+#define DIFF_LOOP_BLOCK_NS 100000000ull
 #include "diff.h"
 
 #include <errno.h>
@@ -491,6 +495,23 @@ static int diff_side_valid(const struct diff_side *side)
     return 1;
 }
 
+/* Loop time and blocked loop time per side, from the runs that have a timeline. */
+static int diff_loops(const struct diff_work *work, struct diff_result *out)
+{
+    for (int side = 0; side < 2; side++)
+        for (size_t r = 0; r < work->sides[side]->run_count; r++) {
+            struct loop_report report;
+            if (contention_loops(work->sides[side]->runs[r], DIFF_LOOP_BLOCK_NS, &report) != 0)
+                return -1;
+            for (size_t t = 0; t < report.thread_count; t++) {
+                out->loop_s[side] += (double)report.threads[t].loop_ns / 1e9;
+                out->loop_blocked_s[side] += (double)report.threads[t].blocked_ns / 1e9;
+            }
+            contention_loops_free(&report);
+        }
+    return 0;
+}
+
 int diff_compute(const struct diff_side *before, const struct diff_side *after,
                  struct diff_result *out)
 {
@@ -511,7 +532,7 @@ int diff_compute(const struct diff_side *before, const struct diff_side *after,
     work.function_of = calloc(work.run_total ? work.run_total : 1, sizeof *work.function_of);
     work.site_of = calloc(work.run_total ? work.run_total : 1, sizeof *work.site_of);
     if (work.function_of && work.site_of && diff_count(&work) == 0 &&
-        diff_build_result(&work, out) == 0)
+        diff_build_result(&work, out) == 0 && diff_loops(&work, out) == 0)
         result = 0;
     saved_errno = errno;
     if (result < 0)

@@ -85,6 +85,10 @@ struct diff_result {
     /* Same order as functions, by |wait.change|. */
     struct diff_lock_site *lock_sites;
     size_t lock_site_count;
+    /* asyncio loops (contention_loop.h, blocked = busy 100 ms or more without
+     * reaching the selector), pooled over each side's runs; loop_s 0: no loop. */
+    double loop_s[2];
+    double loop_blocked_s[2];
 };
 
 /* 0, or -1 with errno: ENOMEM, or EINVAL for a NULL argument or a stack

@@ -105,6 +105,9 @@ static void diff_json_concurrency(struct sticky_out *json, const struct diff_res
     }
     sticky_printf(json, "],\n");
     diff_json_measure(json, "gil", &r->gil);
+    sticky_printf(json, ",\n\"loop\":{\"seconds\":[%.6f,%.6f],\"blocked_seconds\":[%.6f,%.6f]}",
+                  r->loop_s[DIFF_BEFORE], r->loop_s[DIFF_AFTER], r->loop_blocked_s[DIFF_BEFORE],
+                  r->loop_blocked_s[DIFF_AFTER]);
     sticky_printf(json, ",\n\"lock_wait_sites\":[");
     for (size_t i = 0; i < r->lock_site_count; i++) {
         const struct diff_lock_site *site = &r->lock_sites[i];

@@ -277,6 +277,18 @@ static void diff_table_concurrency(struct diff_table *table, const struct diff_r
     if (!classified)
         diff_table_printf(table, "  (no sample has a classified state in these profiles)\n");
     diff_table_measure_row(table, "holding the GIL", width, &r->gil);
+    if (r->loop_s[DIFF_BEFORE] > 0 || r->loop_s[DIFF_AFTER] > 0) {
+        double before = r->loop_s[DIFF_BEFORE] > 0
+                            ? 100 * r->loop_blocked_s[DIFF_BEFORE] / r->loop_s[DIFF_BEFORE] : 0;
+        double after = r->loop_s[DIFF_AFTER] > 0
+                           ? 100 * r->loop_blocked_s[DIFF_AFTER] / r->loop_s[DIFF_AFTER] : 0;
+        diff_table_printf(table, "  ");
+        diff_table_put_cell(table, "event loop blocked", width, 0);
+        diff_table_printf(table, "  %6.1f%% -> %6.1f%%  (%+.1f pp of loop time; %.1f s -> %.1f s "
+                                 "blocked)\n",
+                          before, after, after - before, r->loop_blocked_s[DIFF_BEFORE],
+                          r->loop_blocked_s[DIFF_AFTER]);
+    }
     diff_table_printf(table, "\n");
     diff_table_sites(table, r);
 }

@@ -29,6 +29,7 @@ struct diff_input {
 static int diff_load(const char *path, struct diff_input *input)
 {
     store_init(&input->store);
+    input->store.keep_timeline = 1; /* blocked event loops are found in time order */
     input->loaded = 1;
     char err[1024] = "";
     enum pcp_read_result read = pcp_read(path, &input->store, &input->meta, NULL, err, sizeof err);

@@ -85,3 +85,25 @@ def test_diff_of_an_unreadable_profile_exits_2(profiles, profiler, tmp_path):
     bogus.write_text("not a profile")
     run = profiler.run("diff", profiles / "before.pcp", bogus)
     assert run.returncode == 2 and "bogus.pcp" in run.stderr, run.describe()
+
+
+def test_a_loop_that_stopped_blocking_shows_in_the_concurrency_deltas(any_python, profiler,
+                                                                     tmp_path):
+    """Before: blocker() holds the loop 300 ms a second; after: it awaits instead."""
+    paths = {}
+    for side, args in (("before", ()), ("after", ("--healthy",))):
+        paths[side] = tmp_path / (side + ".pcp")
+        with Workload(any_python, "blocked_event_loop.py", *args) as workload:
+            run = profiler.run("-r", 200, "-d", 2.5, "--pid", workload.pid, "-o", paths[side],
+                               timeout=30)
+        assert run.returncode == 0, run.describe()
+    run = profiler.run("diff", paths["before"], paths["after"], "--json")
+    assert run.returncode == 0, run.describe()
+    loop = json.loads(run.stdout)["loop"]
+    assert loop["seconds"][0] > 1 and loop["seconds"][1] > 1, loop
+    assert loop["blocked_seconds"][0] >= 0.4, loop  # two or three stretches of 300 ms
+    assert loop["blocked_seconds"][1] == 0, loop
+    table = profiler.run("diff", paths["before"], paths["after"])
+    assert table.returncode == 0, table.describe()
+    line = [l for l in table.stdout.decode().splitlines() if "event loop blocked" in l]
+    assert line and "->    0.0%" in line[0], table.stdout.decode()
