@@ -283,7 +283,7 @@ static void diff_table_concurrency(struct diff_table *table, const struct diff_r
         double after = r->loop_s[DIFF_AFTER] > 0
                            ? 100 * r->loop_blocked_s[DIFF_AFTER] / r->loop_s[DIFF_AFTER] : 0;
         diff_table_printf(table, "  ");
-        diff_table_put_cell(table, "event loop blocked", width, 0);
+        diff_table_put_cell(table, "loop blocked", width, 0);
         diff_table_printf(table, "  %6.1f%% -> %6.1f%%  (%+.1f pp of loop time; %.1f s -> %.1f s "
                                  "blocked)\n",
                           before, after, after - before, r->loop_blocked_s[DIFF_BEFORE],

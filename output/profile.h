@@ -63,7 +63,8 @@ struct profile_task_count {
     uint64_t time_ns;  /* since the start of the recording */
     uint32_t pending;  /* not finished: waiting or running */
     uint32_t done;     /* finished or cancelled, not yet freed */
-    uint32_t created;  /* seen for the first time since the previous count */
+    uint32_t created;  /* addresses not in the previous snapshot: a lower bound of tasks
+                          created (short lives between snapshots and reused addresses hide) */
 };
 
 struct profile {

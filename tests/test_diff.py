@@ -105,5 +105,5 @@ def test_a_loop_that_stopped_blocking_shows_in_the_concurrency_deltas(any_python
     assert loop["blocked_seconds"][1] == 0, loop
     table = profiler.run("diff", paths["before"], paths["after"])
     assert table.returncode == 0, table.describe()
-    line = [l for l in table.stdout.decode().splitlines() if "event loop blocked" in l]
+    line = [l for l in table.stdout.decode().splitlines() if "loop blocked" in l]
     assert line and "->    0.0%" in line[0], table.stdout.decode()
