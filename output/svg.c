@@ -24,7 +24,7 @@
 #include "svg_common.h"
 
 #define SVG_ROOT_FILL "rgb(190,190,190)"
-#define SVG_THREAD_FILL "rgb(120,160,215)"
+#define SVG_THREAD_FILL "rgb(205,205,220)" /* neutral: the state colours stay for frames */
 
 #define SVG_LEGEND_HEIGHT 22
 
