@@ -15,6 +15,10 @@ struct contention_options {
  * has a timeline.  0, or -1 (errno set). */
 int contention_text_write(FILE *out, const struct profile *profile,
                           const struct contention_options *options);
+/* The same text with ANSI colours (bold headings, red verdicts, yellow advice),
+ * for a terminal. */
+int contention_text_write_color(FILE *out, const struct profile *profile,
+                                const struct contention_options *options);
 /* The same as one JSON object. */
 int contention_json_write(FILE *out, const struct profile *profile,
                           const struct contention_options *options);

@@ -6,7 +6,9 @@
 #include "render.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../output/contention.h"
 
@@ -68,8 +70,12 @@ int render_contention(FILE *out, const struct store *store, int json, double loo
         return -1;
     }
     struct contention_options options = {loop_block_ms, stuck_s};
-    int rc = json ? contention_json_write(out, &profile, &options)
-                  : contention_text_write(out, &profile, &options);
+    /* Colours only for a terminal, and never when NO_COLOR is set (no-color.org). */
+    const char *no_color = getenv("NO_COLOR");
+    int color = isatty(fileno(out)) && !(no_color && *no_color);
+    int rc = json    ? contention_json_write(out, &profile, &options)
+             : color ? contention_text_write_color(out, &profile, &options)
+                     : contention_text_write(out, &profile, &options);
     if (rc != 0)
         fprintf(stderr, "pyconc-prof: cannot write the contention report: %s\n", strerror(errno));
     store_view_free(&profile);

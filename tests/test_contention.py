@@ -2,6 +2,7 @@
 A lock convoy shows as lock-wait at the line that takes the lock; four CPU-bound threads
 show a GIL held nearly all the time with each thread mostly waiting for it."""
 import json
+import os
 
 from conftest import Profiler, Workload, marker_line
 
@@ -142,3 +143,46 @@ def test_two_threads_locking_in_opposite_order_get_a_deadlock_hint(python, profi
                                                  "WAITS_FOR_SECOND")
     assert stuck["beta"]["line"] == marker_line("two_locks_opposite_order.py", "WAITS_FOR_FIRST")
     assert any("deadlock" in line for line in report["advice"]), report["advice"]
+
+
+def run_in_terminal(argv, env):
+    """Runs argv with a pseudo-terminal as its stdout; returns everything it printed."""
+    import pty
+    import subprocess
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(argv, stdout=follower, stderr=subprocess.DEVNULL, env=env,
+                              timeout=30)
+    finally:
+        os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert done.returncode == 0, output
+    return output
+
+
+def test_the_report_is_coloured_on_a_terminal_only(any_python, profiler_binary, tmp_path):
+    raw = tmp_path / "leak.pcp"
+    profiler = Profiler(profiler_binary)
+    with Workload(any_python, "leaks_threads.py") as workload:
+        try:
+            run = profiler.run("-r", 50, "-d", 2.5, "--pid", workload.pid, "-o", raw, timeout=30)
+            assert run.returncode == 0, run.describe()
+        finally:
+            profiler.kill_all()
+    argv = [str(profiler_binary), "report", str(raw), "--contention"]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    coloured = run_in_terminal(argv, env)
+    assert b"\x1b[1mthreads\x1b[0m" in coloured, coloured[:400]  # a bold heading
+    assert b"\x1b[31m" in coloured and b"GROWING" in coloured, coloured  # a red verdict
+    plain = profiler.run("report", raw, "--contention")
+    assert plain.returncode == 0 and b"\x1b[" not in plain.stdout, plain.describe()
+    assert b"\x1b[" not in run_in_terminal(argv, dict(env, NO_COLOR="1"))
