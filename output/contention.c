@@ -257,8 +257,14 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
                       k->per_minute, k->growing ? "GROWING (tasks are leaking?)" : "steady");
     sticky_printf(out, "\ndeadlock hint (lock-wait on one stack for %.1f s or more while no "
                        "thread ran)\n", stuck_s);
-    if (c->trends.stuck_count == 0)
+    if (c->trends.stuck_count == 0 && c->trends.task_cycle_count == 0)
         sticky_printf(out, "  (none)\n");
+    for (size_t i = 0; i < c->trends.task_cycle_count; i++) {
+        const struct task_cycle_seen *cycle = &c->trends.task_cycles[i];
+        sticky_printf(out, "  likely deadlock: asyncio tasks awaiting each other: %s (seen %.1f s "
+                           "to %.1f s)\n",
+                      cycle->tasks, (double)cycle->first_ns / 1e9, (double)cycle->last_ns / 1e9);
+    }
     for (size_t i = 0; i < c->trends.stuck_count; i++) {
         const struct stuck_thread *s = &c->trends.stuck[i];
         sticky_printf(out, "  %s (%llu) stuck %.1f s from %.3f s in %s\n", p->threads[s->thread].name,
@@ -436,6 +442,14 @@ static void json_trends(struct sticky_out *out, const struct contention *c)
                       (double)s->for_ns / 1e9);
         json_frame_fields(out, s->has_frame ? &p->frames[s->frame] : NULL);
         sticky_printf(out, "}");
+    }
+    sticky_printf(out, "],\"task_cycles\":[");
+    for (size_t i = 0; i < c->trends.task_cycle_count; i++) {
+        const struct task_cycle_seen *cycle = &c->trends.task_cycles[i];
+        sticky_printf(out, "%s{\"tasks\":", i ? "," : "");
+        json_string(out, cycle->tasks);
+        sticky_printf(out, ",\"first_s\":%.6f,\"last_s\":%.6f}", (double)cycle->first_ns / 1e9,
+                      (double)cycle->last_ns / 1e9);
     }
     sticky_printf(out, "]");
 }

@@ -113,6 +113,11 @@ static size_t advice_trends(const struct advice_evidence *e, char lines[][ADVICE
                  "one global order, or use timeouts",
                  names);
     }
+    for (size_t i = 0; i < e->trends->task_cycle_count && n < ADVICE_MAX; i++)
+        snprintf(lines[n++], ADVICE_LEN,
+                 "asyncio tasks await each other (%s): a deadlock asyncio does not detect; "
+                 "break the cycle, or give the awaits a deadline (asyncio.timeout / wait_for)",
+                 e->trends->task_cycles[i].tasks);
     return n;
 }
 

@@ -160,10 +160,33 @@ static int trends_tasks(const struct profile *p, struct trends *out)
     return 0;
 }
 
+/* Distinct await cycles with the first and last time each was seen. */
+static int trends_task_cycles(const struct profile *p, struct trends *out)
+{
+    if (p->task_cycle_count == 0)
+        return 0;
+    out->task_cycles = calloc(p->task_cycle_count, sizeof *out->task_cycles);
+    if (!out->task_cycles)
+        return -1;
+    for (size_t i = 0; i < p->task_cycle_count; i++) {
+        const struct profile_task_cycle *seen = &p->task_cycles[i];
+        size_t k = 0;
+        while (k < out->task_cycle_count && strcmp(out->task_cycles[k].tasks, seen->tasks) != 0)
+            k++;
+        if (k == out->task_cycle_count) {
+            out->task_cycles[k].tasks = seen->tasks;
+            out->task_cycles[k].first_ns = seen->time_ns;
+            out->task_cycle_count++;
+        }
+        out->task_cycles[k].last_ns = seen->time_ns;
+    }
+    return 0;
+}
+
 int contention_trends(const struct profile *p, uint64_t stuck_ns, struct trends *out)
 {
     memset(out, 0, sizeof *out);
-    if (trends_tasks(p, out) != 0)
+    if (trends_tasks(p, out) != 0 || trends_task_cycles(p, out) != 0)
         return -1;
     if (!p->timeline_count)
         return 0;
@@ -188,6 +211,7 @@ int contention_trends(const struct profile *p, uint64_t stuck_ns, struct trends 
 
 void contention_trends_free(struct trends *trends)
 {
+    free(trends->task_cycles);
     free(trends->stuck);
     memset(trends, 0, sizeof *trends);
 }

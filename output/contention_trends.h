@@ -26,6 +26,13 @@ struct trends {
     struct thread_trend threads;
     struct thread_trend tasks;  /* pending asyncio tasks (task counts of --group task); ticks 0: none */
     uint64_t tasks_created;     /* tasks first seen during the recording */
+    /* asyncio tasks awaiting each other in a cycle (--group task snapshots), one
+     * entry per distinct cycle, in order of first sighting */
+    struct task_cycle_seen {
+        const char *tasks; /* "a -> b -> a" */
+        uint64_t first_ns, last_ns;
+    } *task_cycles;
+    size_t task_cycle_count;
     struct stuck_thread *stuck; /* threads in lock-wait on one unchanged stack while no thread ran */
     size_t stuck_count;
 };

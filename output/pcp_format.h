@@ -42,6 +42,7 @@ enum pcp_record {
     PCP_TICK = 5,   /* time delta ns since the previous tick, count, stack ids */
     PCP_END = 6,    /* duration ns, ticks, ticks missed, torn, truncated */
     PCP_TASKS = 7,  /* asyncio task counts: time ns since start, pending, done, created */
+    PCP_TASK_CYCLE = 8, /* await cycle seen: time ns since start, string id of "a -> b -> a" */
 };
 
 #endif

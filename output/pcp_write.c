@@ -190,6 +190,15 @@ int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count
     return 0;
 }
 
+int pcp_write_task_cycle(struct pcp_writer *w, uint64_t time_ns, uint32_t tasks)
+{
+    if (pcp_record(w, PCP_TASK_CYCLE, 2, 0) != 0)
+        return -1;
+    pcp_put_varint(w, time_ns);
+    pcp_put_varint(w, tasks);
+    return 0;
+}
+
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals)
 {
     if (pcp_record(w, PCP_END, 5, 0) != 0)

@@ -42,6 +42,7 @@ int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int stat
                     uint32_t task, const uint32_t *frames, uint32_t depth); /* task: UINT32_MAX none */
 int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stacks, size_t count);
 int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count);
+int pcp_write_task_cycle(struct pcp_writer *w, uint64_t time_ns, uint32_t tasks);
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals);
 
 /* Compresses and writes the records collected so far as one block. */

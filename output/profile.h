@@ -67,6 +67,12 @@ struct profile_task_count {
                           created (short lives between snapshots and reused addresses hide) */
 };
 
+/* A cycle of asyncio tasks awaiting each other, seen in one snapshot. */
+struct profile_task_cycle {
+    uint64_t time_ns;
+    const char *tasks; /* "a -> b -> a" */
+};
+
 struct profile {
     /* Metadata shown in titles and headers. */
     const char *command;        /* the target's command line, may be NULL */
@@ -92,6 +98,8 @@ struct profile {
     /* asyncio task counts over time (--group task); NULL/0 when not recorded. */
     const struct profile_task_count *task_counts;
     size_t task_count_count;
+    const struct profile_task_cycle *task_cycles; /* in time order */
+    size_t task_cycle_count;
 
     void *storage; /* private to whoever built the view; writers ignore it */
 };

@@ -201,6 +201,13 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
             return -1;
         return store_task_count(store, &count);
     }
+    case PCP_TASK_CYCLE: {
+        uint64_t time_ns = pcp_varint(c);
+        uint32_t text;
+        if (c->bad || pcp_ids_get(&r->strings, pcp_varint(c), &text) != 0 || c->bad)
+            return -1;
+        return store_task_cycle(store, time_ns, text);
+    }
     case PCP_END: {
         struct pcp_totals *t = &r->meta->totals;
         t->duration_ns = pcp_varint(c);

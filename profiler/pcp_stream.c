@@ -97,6 +97,11 @@ static int pcp_stream_samples(struct pcp_stream *stream, struct store *store)
     for (; stream->task_counts_sent < store->task_count_count; stream->task_counts_sent++)
         if (pcp_write_tasks(&stream->writer, &store->task_counts[stream->task_counts_sent]) != 0)
             return -1;
+    for (; stream->task_cycles_sent < store->task_cycle_count; stream->task_cycles_sent++) {
+        const struct store_task_cycle *cycle = &store->task_cycles[stream->task_cycles_sent];
+        if (pcp_write_task_cycle(&stream->writer, cycle->time_ns, cycle->tasks) != 0)
+            return -1;
+    }
     if (stream->keep_timeline) {
         stream->timeline_sent = store->timeline_count;
     } else {

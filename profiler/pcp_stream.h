@@ -14,6 +14,7 @@ struct pcp_stream {
     size_t thread_name_capacity;
     size_t timeline_sent;       /* samples of store->timeline already written */
     size_t task_counts_sent;    /* entries of store->task_counts already written */
+    size_t task_cycles_sent;    /* entries of store->task_cycles already written */
     uint64_t last_tick_ns;
     uint64_t last_flush_ns;
     int keep_timeline;          /* 0: drop written samples from the store */

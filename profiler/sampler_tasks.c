@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/dump.h"
 #include "../readers/linetable.h"
 #include "target_tasks.h"
 
@@ -66,6 +67,71 @@ static void sampler_tasks_count(const struct task_set *set, struct store *store,
     sampler_prev_count = set->count;
 }
 
+/* Await cycles of the snapshot go to the store, each at most once a second. */
+#define CYCLES_REMEMBERED 16
+static struct {
+    uint32_t text;
+    uint64_t recorded_ns;
+} sampler_cycles_seen[CYCLES_REMEMBERED];
+
+static void sampler_tasks_cycles(const struct task_set *set, struct store *store,
+                                 uint64_t time_ns)
+{
+    if (set->count == 0)
+        return;
+    struct dump_task *tasks = calloc(set->count, sizeof *tasks);
+    size_t cap = set->count * 2 + 1;
+    size_t *cycles = malloc(cap * sizeof *cycles);
+    if (!tasks || !cycles) {
+        free(tasks);
+        free(cycles);
+        return;
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        tasks[i].id = set->tasks[i].addr;
+        tasks[i].name = set->tasks[i].name;
+        tasks[i].awaited_by = set->tasks[i].parents;
+        tasks[i].awaited_by_count = set->tasks[i].parent_count;
+    }
+    struct dump view = {.tasks = tasks, .task_count = set->count};
+    size_t count = dump_task_cycles(&view, cycles, cap);
+    char text[1024];
+    size_t len = 0, first = 0;
+    for (size_t k = 0; count > 0; k++) {
+        if (cycles[k] != SIZE_MAX) {
+            len += (size_t)snprintf(text + len, len < sizeof text ? sizeof text - len : 0,
+                                    "%s -> ", tasks[cycles[k]].name);
+            if (len >= sizeof text)
+                len = sizeof text - 1;
+            continue;
+        }
+        snprintf(text + len, sizeof text - len, "%s", tasks[cycles[first]].name);
+        uint32_t id = store_string(store, text);
+        int slot = -1, oldest = 0;
+        for (int s = 0; s < CYCLES_REMEMBERED && slot < 0; s++)
+            if (sampler_cycles_seen[s].recorded_ns != 0 && sampler_cycles_seen[s].text == id)
+                slot = s;
+        if (slot < 0) {
+            for (int s = 1; s < CYCLES_REMEMBERED; s++)
+                if (sampler_cycles_seen[s].recorded_ns < sampler_cycles_seen[oldest].recorded_ns)
+                    oldest = s;
+            slot = oldest;
+            sampler_cycles_seen[slot].text = id;
+            sampler_cycles_seen[slot].recorded_ns = 0;
+        }
+        if (id != INTERN_FAILED && (sampler_cycles_seen[slot].recorded_ns == 0 ||
+                                    time_ns - sampler_cycles_seen[slot].recorded_ns >= 1000000000ull)) {
+            sampler_cycles_seen[slot].recorded_ns = time_ns ? time_ns : 1;
+            store_task_cycle(store, time_ns, id);
+        }
+        len = 0;
+        first = k + 1;
+        count--;
+    }
+    free(tasks);
+    free(cycles);
+}
+
 static void sampler_tasks_snapshot(struct target *target, struct store *store,
                                    struct sampler_stats *stats, uint64_t now)
 {
@@ -82,6 +148,7 @@ static void sampler_tasks_snapshot(struct target *target, struct store *store,
         sampler_tasks_state.counted_ns == 0) {
         sampler_tasks_state.counted_ns = now;
         sampler_tasks_count(&target->task_set, store, now - stats->start_ns);
+        sampler_tasks_cycles(&target->task_set, store, now - stats->start_ns);
     }
     stats->tasks_dropped += target->task_set.dropped - dropped;
     stats->tasks_capped += target->task_set.capped;

@@ -36,6 +36,7 @@ void store_free(struct store *store)
     free(store->thread_named);
     free(store->timeline);
     free(store->task_counts);
+    free(store->task_cycles);
     memset(store, 0, sizeof *store);
 }
 
@@ -91,6 +92,22 @@ int store_task_count(struct store *store, const struct profile_task_count *count
         store->task_count_capacity = size;
     }
     store->task_counts[store->task_count_count++] = *count;
+    return 0;
+}
+
+int store_task_cycle(struct store *store, uint64_t time_ns, uint32_t tasks)
+{
+    if (store->task_cycle_count == store->task_cycle_capacity) {
+        size_t size = store->task_cycle_capacity ? store->task_cycle_capacity * 2 : 64;
+        struct store_task_cycle *bigger = realloc(store->task_cycles, size * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        store->task_cycles = bigger;
+        store->task_cycle_capacity = size;
+    }
+    store->task_cycles[store->task_cycle_count].time_ns = time_ns;
+    store->task_cycles[store->task_cycle_count].tasks = tasks;
+    store->task_cycle_count++;
     return 0;
 }
 
@@ -177,12 +194,18 @@ int store_view(const struct store *store, struct profile *profile)
     struct profile_thread *threads = calloc(thread_count + 1, sizeof *threads);
     struct profile_stack *stacks = calloc(stack_count + 1, sizeof *stacks);
     uint32_t *ids = calloc(store->stacks.arena_used / sizeof(uint32_t) + 1, sizeof *ids);
-    if (!frames || !threads || !stacks || !ids) {
+    struct profile_task_cycle *cycles = calloc(store->task_cycle_count + 1, sizeof *cycles);
+    if (!frames || !threads || !stacks || !ids || !cycles) {
         free(frames);
         free(threads);
         free(stacks);
         free(ids);
+        free(cycles);
         return -1;
+    }
+    for (size_t i = 0; i < store->task_cycle_count; i++) {
+        cycles[i].time_ns = store->task_cycles[i].time_ns;
+        cycles[i].tasks = intern_key(&store->strings, store->task_cycles[i].tasks, NULL);
     }
     for (uint32_t i = 0; i < frame_count; i++) {
         struct store_frame_key key;
@@ -225,6 +248,8 @@ int store_view(const struct store *store, struct profile *profile)
     profile->timeline_count = store->timeline_count;
     profile->task_counts = store->task_counts;
     profile->task_count_count = store->task_count_count;
+    profile->task_cycles = cycles;
+    profile->task_cycle_count = store->task_cycle_count;
     profile->storage = ids;
     return 0;
 }
@@ -236,6 +261,8 @@ void store_view_free(struct profile *profile)
     free(profile->storage);
     profile->storage = NULL;
     free((void *)profile->stacks);
+    free((void *)profile->task_cycles);
+    profile->task_cycles = NULL;
     profile->frames = NULL;
     profile->threads = NULL;
     profile->stacks = NULL;

@@ -28,6 +28,12 @@ struct store {
     /* asyncio task counts over time, in time order */
     struct profile_task_count *task_counts;
     size_t task_count_count, task_count_capacity;
+    /* await cycles seen: time and the string id of "a -> b -> a" */
+    struct store_task_cycle {
+        uint64_t time_ns;
+        uint32_t tasks;
+    } *task_cycles;
+    size_t task_cycle_count, task_cycle_capacity;
 };
 
 /* What a sample is besides its thread and frames. */
@@ -72,6 +78,9 @@ int store_count(struct store *store, uint32_t stack, uint64_t time_ns);
 
 /* Records asyncio task counts at time_ns.  0 or -1. */
 int store_task_count(struct store *store, const struct profile_task_count *count);
+
+/* Records an await cycle (text "a -> b -> a", a string id) seen at time_ns.  0 or -1. */
+int store_task_cycle(struct store *store, uint64_t time_ns, uint32_t tasks);
 
 /* A read-only view for the writers; valid while the store lives and is not
  * added to.  Free with store_view_free. */

@@ -50,3 +50,21 @@ def test_tasks_awaiting_each_other_are_a_likely_deadlock(python, profiler, start
     out = text.stdout.decode("utf-8")
     assert "likely deadlock" in out and "cyc-a" in out and "cyc-b" in out, out
     assert "<- cycle" in out, out
+
+
+def test_the_contention_report_names_the_await_cycle(python, profiler, start_workload,
+                                                     tmp_path):
+    workload = start_workload(python, LINKS)
+    raw = tmp_path / "cycle.pcp"
+    run = profiler.run("record", "--pid", workload.info["pid"], "-r", 50, "-d", 1.5,
+                       "--group", "task", "-o", raw)
+    assert run.returncode == 0, run.describe()
+    report = profiler.run("report", raw, "--contention", "--json")
+    assert report.returncode == 0, report.describe()
+    found = json.loads(report.stdout.decode("utf-8"))
+    cycles = [c["tasks"] for c in found["task_cycles"]]
+    assert len(cycles) == 1, found["task_cycles"]
+    names = cycles[0].split(" -> ")
+    assert sorted(set(names)) == ["cyc-a", "cyc-b"] and names[0] == names[-1], cycles
+    assert found["task_cycles"][0]["last_s"] >= 1.0, found["task_cycles"]  # seen throughout
+    assert any("await each other" in line for line in found["advice"]), found["advice"]
