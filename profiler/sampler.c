@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -75,13 +76,26 @@ static int sampler_state(struct target *target, int tid, char sched, int holds_g
     return states[thread_state_classify(&view)];
 }
 
+/* PYCONC_NO_STATES=1 (for scripts/bench only): skip the /proc reads that
+ * classify thread states, to measure what they cost.  Samples are "unknown". */
+static int sampler_states_off(void)
+{
+    static int off = -1;
+    if (off < 0) {
+        const char *value = getenv("PYCONC_NO_STATES");
+        off = value && *value && strcmp(value, "0") != 0;
+    }
+    return off;
+}
+
 static int sampler_thread(struct target *target, const struct options *options,
                           struct store *store, struct sampler_stats *stats, size_t index)
 {
     const struct thread_state_info *thread = &target->threads[index];
     static uint32_t ids[FRAMES_MAX_DEPTH + 1];
     uint64_t native = target_native_tid(target, thread);
-    char sched = native != 0 ? proc_tasks_state(&target->tasks, (int)native) : 0;
+    int classify = options->mode == MODE_CPU || !sampler_states_off();
+    char sched = native != 0 && classify ? proc_tasks_state(&target->tasks, (int)native) : 0;
     if (options->mode == MODE_CPU && native != 0 && sched != 'R')
         return 0;
     if (target_walk_frames(target, index) != 0) {
@@ -137,7 +151,8 @@ static int sampler_thread(struct target *target, const struct options *options,
     int holds_gil = thread->tstate == target->gil_holder;
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
-        sampler_state(target, (int)native, sched, holds_gil, event_loop), holds_gil,
+        classify ? sampler_state(target, (int)native, sched, holds_gil, event_loop) : STATE_UNKNOWN,
+        holds_gil,
         in_task ? split.innermost_name : STORE_NO_TASK};
     return store_add(store, thread_id, &info, ids, depth);
 }

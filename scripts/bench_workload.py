@@ -5,6 +5,8 @@
                                       wall and CPU seconds it took
   bench_workload.py tasks N           an asyncio loop with N named tasks suspended three
                                       coroutines deep and one task spinning on CPU
+  bench_workload.py threads N         N threads in every state: a quarter each spinning,
+                                      sleeping, waiting on a lock, reading a socket
 """
 import sys
 import time
@@ -27,6 +29,39 @@ def spin_forever():
     print("ready", flush=True)
     while True:
         unit_of_work()
+
+
+def run_threads(count):
+    import socket
+    import threading
+
+    lock = threading.Lock()
+    lock.acquire()  # never released: its waiters stay in lock-wait
+    readers = []
+
+    def spin():
+        while True:
+            unit_of_work()
+
+    def nap():
+        while True:
+            time.sleep(1)
+
+    def wait_lock():
+        lock.acquire()
+
+    def read():
+        left, right = socket.socketpair()
+        readers.append(right)
+        left.recv(1)
+
+    jobs = (spin, nap, wait_lock, read)
+    for i in range(count):
+        threading.Thread(target=jobs[i % 4], daemon=True).start()
+    time.sleep(0.2)
+    print("ready", flush=True)
+    while True:
+        time.sleep(1)
 
 
 def run_tasks(count):
@@ -60,6 +95,9 @@ def run_tasks(count):
 def main():
     if sys.argv[1] == "tasks":
         run_tasks(int(sys.argv[2]))
+        return
+    if sys.argv[1] == "threads":
+        run_threads(int(sys.argv[2]))
         return
     mode, depth = sys.argv[1], int(sys.argv[2])
     sys.setrecursionlimit(max(1000, depth + 100))
