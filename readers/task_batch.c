@@ -77,7 +77,6 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
     for (size_t i = 0; i < count; i++)
         req[i] = (struct remote_request){addrs[i], buf[i], task_bytes, 0};
     remote_read_batch(mem, req, count);
-    size_t names = 0;
     for (size_t i = 0; i < count; i++) {
         /* A failed read (an object smaller than a C task at the end of a
          * mapping, or a torn address): learn the type with a small read. */
@@ -102,30 +101,12 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
         memset(t, 0, sizeof *t);
         t->addr = addrs[i];
         t->kind = OBJ_C_TASK;
-        int32_t state;
-        memcpy(&state, buf[i] + r->tl.fut_state, sizeof state);
-        if (!remote_refcount_plausible(batch_u64(buf[i], 0)) || state < 0 || state > 2) {
+        if (task_from_object(r, buf[i], t, &name_addr[set->count]) != 0) {
             set->dropped++;
             continue;
         }
-        t->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
-        t->coro = batch_u64(buf[i], r->tl.task_coro);
-        t->loop = batch_u64(buf[i], r->tl.fut_loop);
-        t->waiter = batch_u64(buf[i], r->tl.task_fut_waiter);
-        t->callback0 = batch_u64(buf[i], r->tl.fut_callback0);
-        t->callbacks = batch_u64(buf[i], r->tl.fut_callbacks);
-        /* 3.14+: one awaiting task is right in the object (a set needs a walk: later). */
-        if (r->tl.fut_awaited_by != LAYOUT_NONE) {
-            uint64_t by = batch_u64(buf[i], r->tl.fut_awaited_by);
-            if (buf[i][r->tl.fut_awaited_by_is_set])
-                t->awaited_by_set = by;
-            else if (by)
-                t->parents[t->parent_count++] = by;
-        }
-        name_addr[set->count] = batch_u64(buf[i], r->tl.task_name);
         memcpy(t->name, "?", 2);
         set->count++;
-        names++;
     }
     /* Names of the C tasks, and their waiters' types, in one batch. */
     size_t n = 0;
@@ -136,7 +117,6 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
         req[n++] = (struct remote_request){name_addr[i], name[i],
                                            batch_page_len(name_addr[i], BATCH_NAME_BYTES), 0};
     }
-    (void)names;
     remote_read_batch(mem, req, n);
     for (size_t i = 0, k = 0; i < set->count; i++) {
         struct task_info *t = &set->tasks[i];

@@ -216,36 +216,46 @@ uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t
     return ident;
 }
 
-static int task_read_c(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
-                       struct task_info *out)
+static uint64_t task_u64(const unsigned char *buf, uint64_t offset)
 {
-    unsigned char buf[512];
-    uint64_t size = r->tl.task_basicsize;
-    if (size > sizeof buf || remote_read(mem, addr, buf, size) != 0)
-        return -1;
-    uint64_t refcnt, name;
+    uint64_t value;
+    memcpy(&value, buf + offset, sizeof value);
+    return value;
+}
+
+int task_from_object(const struct asyncio_reader *r, const unsigned char *buf,
+                     struct task_info *out, uint64_t *name)
+{
     int32_t state;
-    memcpy(&refcnt, buf, sizeof refcnt);
-    if (!remote_refcount_plausible(refcnt))
-        return -1;
-    memcpy(&out->coro, buf + r->tl.task_coro, 8);
-    memcpy(&out->loop, buf + r->tl.fut_loop, 8);
-    memcpy(&out->waiter, buf + r->tl.task_fut_waiter, 8);
-    memcpy(&name, buf + r->tl.task_name, 8);
     memcpy(&state, buf + r->tl.fut_state, sizeof state);
-    if (state < 0 || state > 2)
-        return -1;
+    if (!remote_refcount_plausible(task_u64(buf, 0)) || state < 0 || state > 2)
+        return -1; /* freed, or not a task after all */
     out->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
-    memcpy(&out->callback0, buf + r->tl.fut_callback0, 8);
-    memcpy(&out->callbacks, buf + r->tl.fut_callbacks, 8);
-    if (r->tl.fut_awaited_by != LAYOUT_NONE) { /* 3.14+: see task_batch.c */
-        uint64_t by;
-        memcpy(&by, buf + r->tl.fut_awaited_by, 8);
+    out->coro = task_u64(buf, r->tl.task_coro);
+    out->loop = task_u64(buf, r->tl.fut_loop);
+    out->waiter = task_u64(buf, r->tl.task_fut_waiter);
+    out->callback0 = task_u64(buf, r->tl.fut_callback0);
+    out->callbacks = task_u64(buf, r->tl.fut_callbacks);
+    /* 3.14+: one awaiting task is right in the object; a set is walked by task_links.c. */
+    if (r->tl.fut_awaited_by != LAYOUT_NONE) {
+        uint64_t by = task_u64(buf, r->tl.fut_awaited_by);
         if (buf[r->tl.fut_awaited_by_is_set])
             out->awaited_by_set = by;
         else if (by)
             out->parents[out->parent_count++] = by;
     }
+    *name = task_u64(buf, r->tl.task_name);
+    return 0;
+}
+
+static int task_read_c(struct asyncio_reader *r, struct remote *mem, uint64_t addr,
+                       struct task_info *out)
+{
+    unsigned char buf[512];
+    uint64_t size = r->tl.task_basicsize, name;
+    if (size > sizeof buf || remote_read(mem, addr, buf, size) != 0 ||
+        task_from_object(r, buf, out, &name) != 0)
+        return -1;
     task_read_name(r, mem, name, out->name, sizeof out->name);
     return 0;
 }

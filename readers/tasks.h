@@ -144,6 +144,10 @@ int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, 
 struct task_info *task_set_find(struct task_set *set, uint64_t addr);
 
 /* Internal pieces shared by tasks.c, task_batch.c, task_chain.c, task_links.c. */
+/* A C task's fields from the bytes of its TaskObj; *name gets its name object.  0, or -1
+ * when the object does not look like a live task. */
+int task_from_object(const struct asyncio_reader *r, const unsigned char *buf,
+                     struct task_info *out, uint64_t *name);
 int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_set *set,
                     struct task_info *task);
 /* A coroutine's frame from its object's bytes (buf, read at coro), and the
