@@ -70,12 +70,12 @@ long list_each(struct remote *mem, const struct layout *l, uint64_t list, size_t
     return visited;
 }
 
-int object_type_name(struct remote *mem, const struct layout *l, uint64_t obj, char *out,
-                     size_t cap, uint64_t *type_out)
+int type_name_read(struct remote *mem, const struct layout *l, uint64_t type, char *out,
+                   size_t cap)
 {
-    uint64_t type, name;
-    if (cap == 0 || obj == 0 || remote_read_ptr(mem, obj + l->object_type, &type) != 0 ||
-        type == 0 || remote_read_ptr(mem, type + l->type_name, &name) != 0 || name == 0)
+    uint64_t name;
+    if (cap == 0 || type == 0 || remote_read_ptr(mem, type + l->type_name, &name) != 0 ||
+        name == 0)
         return -1;
     /* tp_name is a C string of unknown length: read a bounded prefix that does
      * not cross a page (the next page may be unmapped); longer names are cut. */
@@ -86,7 +86,5 @@ int object_type_name(struct remote *mem, const struct layout *l, uint64_t obj, c
     if (remote_read(mem, name, out, want) != 0)
         return -1;
     out[want] = '\0';
-    if (type_out)
-        *type_out = type;
     return 0;
 }

@@ -23,9 +23,8 @@ long set_each(struct remote *mem, const struct layout *layout, uint64_t set, ite
 long list_each(struct remote *mem, const struct layout *layout, uint64_t list, size_t max,
                item_visit_fn visit, void *ctx);
 
-/* Writes the tp_name of obj's type into out (cut to cap-1 bytes); 0 or -1.
- * *type receives the type's address when non-NULL. */
-int object_type_name(struct remote *mem, const struct layout *layout, uint64_t obj, char *out,
-                     size_t cap, uint64_t *type);
+/* Writes the tp_name of the type object at `type` into out (cut to cap-1 bytes). 0 or -1. */
+int type_name_read(struct remote *mem, const struct layout *layout, uint64_t type, char *out,
+                   size_t cap);
 
 #endif

@@ -149,18 +149,9 @@ int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, 
             *gathering = r->types[i].gathering;
             return r->types[i].kind;
         }
-    uint64_t name_ptr;
     char name[80];
-    size_t want = sizeof name - 1;
-    if (remote_read_ptr(mem, type + r->layout->type_name, &name_ptr) != 0 || name_ptr == 0)
+    if (type_name_read(mem, r->layout, type, name, sizeof name) != 0)
         return OBJ_OTHER;
-    /* tp_name: a bounded read that does not cross a page (see containers.c). */
-    size_t to_page = 4096 - (size_t)(name_ptr & 4095);
-    if (want > to_page)
-        want = to_page;
-    if (remote_read(mem, name_ptr, name, want) != 0)
-        return OBJ_OTHER;
-    name[want] = '\0';
     int kind = task_kind_of_type(r, mem, type, name, gathering);
     /* Types live as long as the process in practice (classes of asyncio);
      * a Python subclass could die, so only the table's size bounds it. */
