@@ -179,7 +179,16 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
     uint32_t *index = malloc((count + 1) * sizeof *index);
     size_t found_cap = count * 4 + 16, found_n = 0;
     struct batch_frame *found = malloc(found_cap * sizeof *found);
-    int rc = cur && slot && buf && req && index && found ? 0 : -1;
+    /* <=3.10: a coroutine's frame is an object of its own, read per level in a batch too. */
+    int frame_objects = l->gen_iframe == LAYOUT_NONE;
+    uint64_t fsize = frame_objects ? task_frame_object_size(l) : 0;
+    unsigned char (*fbuf)[BATCH_CORO_BYTES] =
+        frame_objects ? malloc((count + 1) * sizeof *fbuf) : NULL;
+    struct remote_request *freq = frame_objects ? malloc((count + 1) * sizeof *freq) : NULL;
+    int rc = cur && slot && buf && req && index && found &&
+                     (!frame_objects || (fbuf && freq && fsize <= BATCH_CORO_BYTES))
+                 ? 0
+                 : -1;
     uint64_t size = l->gen_iframe != LAYOUT_NONE ? l->gen_iframe + l->iframe_size
                                                  : l->gen_frame + 8;
     if (size < 32)
@@ -204,6 +213,32 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
         if (n == 0)
             break;
         remote_read_batch(mem, req, n);
+        size_t nf = 0;
+        for (size_t k = 0; frame_objects && k < n; k++) {
+            uint32_t i = index[k];
+            uint64_t frame = req[k].ok ? batch_u64(buf[i], l->gen_frame) : 0;
+            freq[k] = (struct remote_request){frame, fbuf[i], fsize, 0};
+            if (frame && task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL) ==
+                             OBJ_COROUTINE)
+                nf++;
+            else
+                freq[k].addr = 0; /* not read: a zero-length batch slot */
+        }
+        if (nf > 0) {
+            /* Compact the frame requests that exist, read them, and map back. */
+            struct remote_request *live = malloc(nf * sizeof *live);
+            size_t at = 0;
+            for (size_t k = 0; live && k < n; k++)
+                if (freq[k].addr)
+                    live[at++] = freq[k];
+            if (live) {
+                remote_read_batch(mem, live, at);
+                for (size_t k = 0, j = 0; k < n; k++)
+                    if (freq[k].addr)
+                        freq[k].ok = live[j++].ok;
+                free(live);
+            }
+        }
         size_t m = 0; /* coroutines whose top of stack is read next */
         for (size_t k = 0; k < n; k++) {
             uint32_t i = index[k];
@@ -229,7 +264,12 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
                 continue;
             struct raw_frame frame;
             uint64_t top_slot;
-            if (task_chain_frame(r, mem, obj, buf[i], &frame, &top_slot) != 0)
+            int framed = frame_objects
+                             ? freq[k].addr && freq[k].ok &&
+                                   task_chain_frame_object(r, freq[k].addr, fbuf[i], &frame,
+                                                           &top_slot) == 0
+                             : task_chain_frame(r, mem, obj, buf[i], &frame, &top_slot) == 0;
+            if (!framed)
                 continue;
             if (found_n == found_cap) {
                 struct batch_frame *bigger = realloc(found, found_cap * 2 * sizeof *found);
@@ -281,5 +321,6 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
         set->frame_count = at;
     }
     free(cur), free(slot), free(buf), free(req), free(index), free(found);
+    free(fbuf), free(freq);
     return rc;
 }

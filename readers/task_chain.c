@@ -90,17 +90,34 @@ int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro
         }
     } else {
         uint64_t addr = chain_u64(buf, l->gen_frame);
-        if (addr == 0)
-            return -1;
         unsigned char fbuf[256];
-        uint64_t need = 0;
-        uint64_t fields[] = {l->frame_code, l->frame_lasti, l->frame_valuestack,
-                             l->frame_stacktop, l->frame_stackdepth};
-        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-            if (fields[i] != LAYOUT_NONE && fields[i] + 8 > need)
-                need = fields[i] + 8;
-        if (need > sizeof fbuf || remote_read(mem, addr, fbuf, need) != 0)
+        uint64_t need = task_frame_object_size(l);
+        if (addr == 0 || need > sizeof fbuf || remote_read(mem, addr, fbuf, need) != 0)
             return -1;
+        return task_chain_frame_object(r, addr, fbuf, frame, top_out);
+    }
+    *top_out = top_slot;
+    return 0;
+}
+
+uint64_t task_frame_object_size(const struct layout *l)
+{
+    uint64_t need = 0;
+    uint64_t fields[] = {l->frame_code, l->frame_lasti, l->frame_valuestack, l->frame_stacktop,
+                         l->frame_stackdepth};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i] != LAYOUT_NONE && fields[i] + 8 > need)
+            need = fields[i] + 8;
+    return need;
+}
+
+int task_chain_frame_object(struct asyncio_reader *r, uint64_t addr, const unsigned char *fbuf,
+                            struct raw_frame *frame, uint64_t *top_out)
+{
+    const struct layout *l = r->layout;
+    uint64_t top_slot = 0;
+    *top_out = 0;
+    {
         int32_t lasti = chain_i32(fbuf, l->frame_lasti);
         frame->addr = addr;
         frame->code = chain_u64(fbuf, l->frame_code);

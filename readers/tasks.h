@@ -154,6 +154,11 @@ int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_se
  * address of the stack slot holding what it awaits (0: awaits nothing).  0 or -1. */
 int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro,
                      const unsigned char *buf, struct raw_frame *frame, uint64_t *top_slot);
+/* <=3.10: bytes of a PyFrameObject task_chain_frame_object needs, and the frame
+ * (code + offset) and awaited slot from those bytes, read at addr.  0 or -1. */
+uint64_t task_frame_object_size(const struct layout *layout);
+int task_chain_frame_object(struct asyncio_reader *r, uint64_t addr, const unsigned char *fbuf,
+                            struct raw_frame *frame, uint64_t *top_slot);
 /* Reads the tasks at addrs (sorted) into set, a batch per step.  0 or -1 (memory). */
 int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t *addrs,
                     size_t count, struct task_set *set);
