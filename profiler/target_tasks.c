@@ -31,9 +31,8 @@ void target_tasks_close(struct target *target)
 void target_tasks_look(struct target *target)
 {
     struct asyncio_reader *r = &target->asyncio;
-    int complete = r->tasks_dict != 0 && (target->runtime.minor < 14 || r->tl.from_target);
-    if (complete || target->interp == 0)
-        return;
+    if (r->tasks_dict != 0 || target->interp == 0)
+        return; /* found: asyncio never rebinds its task collections */
     uint64_t now = monotonic_ns();
     if (target->asyncio_looked_ns != 0 && now - target->asyncio_looked_ns < TARGET_ASYNCIO_LOOK_NS)
         return;

@@ -56,13 +56,6 @@ void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *me
                             struct python_runtime *runtime, uint64_t interp)
 {
     const struct layout *l = r->layout;
-    if (runtime->minor >= 14 && !r->tl.from_target) {
-        struct maps maps;
-        if (maps_read(pid, &maps) == 0) {
-            task_layout_from_target(pid, mem, &maps, runtime, &r->tl);
-            maps_free(&maps);
-        }
-    }
     if (r->tasks_dict != 0)
         return;
     uint64_t modules = 0;
@@ -78,6 +71,16 @@ void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *me
     r->eager_tasks = l->minor >= 12 ? dict_get_str(mem, l, dict, "_eager_tasks") : 0;
     r->current_tasks = dict_get_str(mem, l, dict, "_current_tasks");
     r->tasks_dict = dict;
+    /* 3.14+: asyncio.tasks imported _asyncio, so its debug offsets are mapped now:
+     * read them once (the compiled-in table stays if the section is not found). */
+    if (runtime->minor >= 14 && !r->overlay_tried) {
+        struct maps maps;
+        r->overlay_tried = 1;
+        if (maps_read(pid, &maps) == 0) {
+            task_layout_from_target(pid, mem, &maps, runtime, &r->tl);
+            maps_free(&maps);
+        }
+    }
 }
 
 int task_set_init(struct task_set *set, size_t max_tasks)

@@ -75,7 +75,7 @@ struct asyncio_reader {
     const struct layout *layout; /* the runtime's layout (asyncio fields overlaid) */
     struct task_layout tl;
     int have_layout;             /* 0: this version has no known C Task layout */
-    int overlay_tried;
+    int overlay_tried;           /* 3.14+: .AsyncioDebug looked for (once) */
     uint64_t tasks_dict;         /* asyncio.tasks.__dict__, 0 until asyncio is imported */
     uint64_t weak_tasks;         /* _all_tasks (<=3.11) / _scheduled_tasks (3.12+) WeakSet */
     uint64_t eager_tasks;        /* 3.12+ _eager_tasks set */
@@ -97,12 +97,13 @@ struct asyncio_reader {
     int32_t nlocals_value[256];
 };
 
-/* Prepares a reader for one process; 3.14+ reads _asyncio's debug offsets
- * when the module is loaded (retried by later calls until it is). */
+/* Prepares a reader for one process with the compiled-in C task layout;
+ * asyncio_reader_refresh finds the module (and 3.14+ debug offsets) later. */
 void asyncio_reader_init(struct asyncio_reader *r, struct python_runtime *runtime);
 
-/* Re-looks for what asyncio_reader_init could not find yet (asyncio imported
- * after attach): call when the module cache is empty, rate-limited by the caller. */
+/* Looks for asyncio.tasks (imported after attach, possibly) and, the first time
+ * it is found on 3.14+, reads _asyncio's debug offsets.  Cheap once found;
+ * until then it costs a sys.modules lookup: the caller rate-limits it. */
 void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *mem,
                             struct python_runtime *runtime, uint64_t interp);
 
