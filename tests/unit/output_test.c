@@ -410,8 +410,41 @@ static void test_task_cycles_are_found_once(void)
     check(dump_task_cycles(&dump, cycles, 16) == 0, "dump_task_cycles(&dump, cycles, 16) == 0");
 }
 
+/* a awaits b and c, which both await d: d is expanded once, named under the other. */
+static void test_task_tree_shows_a_shared_task_once(void)
+{
+    static const uint64_t by_a[] = {1}, by_b_and_c[] = {2, 3};
+    struct dump_task tasks[4];
+    memset(tasks, 0, sizeof tasks);
+    const char *names[] = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) {
+        tasks[i].id = (uint64_t)i + 1;
+        tasks[i].name = names[i];
+        tasks[i].state = "pending";
+    }
+    tasks[1].awaited_by = by_a, tasks[1].awaited_by_count = 1;
+    tasks[2].awaited_by = by_a, tasks[2].awaited_by_count = 1;
+    tasks[3].awaited_by = by_b_and_c, tasks[3].awaited_by_count = 2;
+    struct dump dump;
+    memset(&dump, 0, sizeof dump);
+    dump.tasks = tasks;
+    dump.task_count = 4;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    check(out != NULL && dump_tasks_text_write(out, &dump) == 0, "task tree written");
+    if (out)
+        fclose(out);
+    check(text && count_occurrences(text, "d [pending]") == 2, "d under b and under c");
+    check(text && count_occurrences(text, "(shown above)") == 1, "expanded once");
+    check(text && strstr(text, "\n  a [pending]") != NULL, "a is the only root");
+    check(text && strstr(text, "likely deadlock") == NULL, "no cycle");
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
+    test_task_tree_shows_a_shared_task_once();
     test_task_cycles_are_found_once();
     test_svg_colours_bars_by_state();
     test_frame_text_forms();
