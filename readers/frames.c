@@ -14,22 +14,10 @@
 
 #include <string.h>
 
+#include "fields.h"
+
 /* Largest frame prefix we read: every field we use lies below this. */
 #define FRAMES_READ_MAX 256
-
-static uint64_t frames_u64(const unsigned char *buf, uint64_t offset)
-{
-    uint64_t value;
-    memcpy(&value, buf + offset, sizeof value);
-    return value;
-}
-
-static int32_t frames_i32(const unsigned char *buf, uint64_t offset)
-{
-    int32_t value;
-    memcpy(&value, buf + offset, sizeof value);
-    return value;
-}
 
 static uint64_t frames_prefix_size(const struct layout *l)
 {
@@ -110,26 +98,26 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
         uint64_t next;
         if (layout->frame_kind == FRAME_OBJECTS) {
             /* A PyFrameObject that is not of type "frame" was freed under us. */
-            if (!frames_check_type(mem, layout, frames_u64(buf, layout->object_type), "frame",
+            if (!frames_check_type(mem, layout, field_u64(buf, layout->object_type), "frame",
                                    &walk->frame_type))
                 return -1;
-            uint64_t code = frames_u64(buf, layout->frame_code);
-            int64_t lasti = frames_i32(buf, layout->frame_lasti);
+            uint64_t code = field_u64(buf, layout->frame_code);
+            int64_t lasti = field_i32(buf, layout->frame_lasti);
             frames_push(walk, frame, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0);
-            next = frames_u64(buf, layout->frame_back);
+            next = field_u64(buf, layout->frame_back);
         } else {
-            uint64_t code = frames_u64(buf, layout->iframe_code) & ~layout->iframe_code_tag_mask;
+            uint64_t code = field_u64(buf, layout->iframe_code) & ~layout->iframe_code_tag_mask;
             unsigned char owner = buf[layout->iframe_owner];
             int shim = frames_is_shim_code(walk, code,
                                            layout->iframe_owner_shim_min > 0 &&
                                                owner >= layout->iframe_owner_shim_min);
             if (!shim && code != 0) {
-                uint64_t instr = frames_u64(buf, layout->iframe_instr);
+                uint64_t instr = field_u64(buf, layout->iframe_instr);
                 uint64_t first = code + layout->code_code_adaptive;
                 int64_t offset = (int64_t)(instr - first);
                 frames_push(walk, frame, code, offset, owner);
             }
-            next = frames_u64(buf, layout->iframe_previous);
+            next = field_u64(buf, layout->iframe_previous);
         }
         if (next == frame)
             return -1;

@@ -14,19 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "objects.h"
 #include "strings.h"
 
 #define BATCH_TASK_BYTES 256 /* > every C TaskObj size (144-192) */
 #define BATCH_NAME_BYTES 64  /* a str header and a short ASCII name, page permitting */
 #define BATCH_CORO_BYTES 256 /* a coroutine's header and inline frame (3.11+) */
-
-static uint64_t batch_u64(const unsigned char *buf, uint64_t off)
-{
-    uint64_t v;
-    memcpy(&v, buf + off, sizeof v);
-    return v;
-}
 
 static size_t batch_page_len(uint64_t addr, size_t want)
 {
@@ -82,7 +76,7 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
          * mapping, or a torn address): learn the type with a small read. */
         if (!req[i].ok && remote_read(mem, addrs[i], buf[i], 16) != 0)
             continue;
-        int kind = task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL);
+        int kind = task_type_kind(r, mem, field_u64(buf[i], l->object_type), NULL);
         if (kind != OBJ_C_TASK && kind != OBJ_PY_TASK)
             continue; /* a dead weakref's None, or not a task */
         if (set->count == set->capacity) {
@@ -124,7 +118,7 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
             continue;
         const struct remote_request *q = &req[k++];
         int kind = q->ok && q->len >= 16
-                       ? task_type_kind(r, mem, batch_u64(name[i], l->object_type), NULL)
+                       ? task_type_kind(r, mem, field_u64(name[i], l->object_type), NULL)
                        : OBJ_OTHER;
         uint64_t number;
         if (kind == OBJ_STR) {
@@ -147,7 +141,7 @@ int task_batch_read(struct asyncio_reader *r, struct remote *mem, const uint64_t
             continue;
         if (t->waiter) {
             const struct remote_request *q = &req[k++];
-            int wk = q->ok ? task_type_kind(r, mem, batch_u64(buf[i], l->object_type),
+            int wk = q->ok ? task_type_kind(r, mem, field_u64(buf[i], l->object_type),
                                             &t->waiter_gathering)
                            : OBJ_OTHER;
             t->waiter_kind = wk;
@@ -216,9 +210,9 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
         size_t nf = 0;
         for (size_t k = 0; frame_objects && k < n; k++) {
             uint32_t i = index[k];
-            uint64_t frame = req[k].ok ? batch_u64(buf[i], l->gen_frame) : 0;
+            uint64_t frame = req[k].ok ? field_u64(buf[i], l->gen_frame) : 0;
             freq[k] = (struct remote_request){frame, fbuf[i], fsize, 0};
-            if (frame && task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL) ==
+            if (frame && task_type_kind(r, mem, field_u64(buf[i], l->object_type), NULL) ==
                              OBJ_COROUTINE)
                 nf++;
             else
@@ -250,9 +244,9 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
             int full = req[k].ok;
             if (!full && remote_read(mem, obj, buf[i], 24) != 0)
                 continue;
-            int kind = task_type_kind(r, mem, batch_u64(buf[i], l->object_type), NULL);
+            int kind = task_type_kind(r, mem, field_u64(buf[i], l->object_type), NULL);
             if (kind == OBJ_FUTURE_ITER) {
-                t->awaits = batch_u64(buf[i], r->tl.futureiter_future);
+                t->awaits = field_u64(buf[i], r->tl.futureiter_future);
                 continue;
             }
             if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK || kind == OBJ_C_FUTURE ||

@@ -18,24 +18,7 @@
 
 #include <string.h>
 
-static int64_t chain_i8(const unsigned char *buf, uint64_t off)
-{
-    return (int8_t)buf[off];
-}
-
-static int32_t chain_i32(const unsigned char *buf, uint64_t off)
-{
-    int32_t v;
-    memcpy(&v, buf + off, sizeof v);
-    return v;
-}
-
-static uint64_t chain_u64(const unsigned char *buf, uint64_t off)
-{
-    uint64_t v;
-    memcpy(&v, buf + off, sizeof v);
-    return v;
-}
+#include "fields.h"
 
 /* Bytes of a coroutine object chain_step looks at (its header, ob_type included). */
 static uint64_t chain_object_size(const struct layout *l)
@@ -53,25 +36,25 @@ int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro
     *top_out = 0;
     if (l->gen_iframe != LAYOUT_NONE) {
         const unsigned char *f = buf + l->gen_iframe;
-        int64_t state = chain_i8(buf, l->gen_frame_state);
-        uint64_t code = chain_u64(f, l->iframe_code) & ~l->iframe_code_tag_mask;
+        int64_t state = field_i8(buf, l->gen_frame_state);
+        uint64_t code = field_u64(f, l->iframe_code) & ~l->iframe_code_tag_mask;
         if (code == 0)
             return -1;
         frame->addr = coro + l->gen_iframe;
         frame->code = code;
-        frame->offset = (int64_t)(chain_u64(f, l->iframe_instr) - (code + l->code_code_adaptive));
+        frame->offset = (int64_t)(field_u64(f, l->iframe_instr) - (code + l->code_code_adaptive));
         frame->owner = FRAME_OWNER_GENERATOR;
         if (state < l->gen_state_yield_from_min || state > l->gen_state_yield_from_max)
             return 0; /* created, running or finished: awaits nothing */
         uint64_t localsplus = frame->addr + l->iframe_localsplus;
         if (l->iframe_stackpointer != LAYOUT_NONE) {
-            uint64_t sp = chain_u64(f, l->iframe_stackpointer) & ~l->iframe_code_tag_mask;
+            uint64_t sp = field_u64(f, l->iframe_stackpointer) & ~l->iframe_code_tag_mask;
             uint64_t below = (uint64_t)l->gen_yf_slot * 8;
             if (sp < localsplus + below || sp - localsplus > (1u << 20) * 8)
                 return 0;
             top_slot = sp - below;
         } else {
-            int32_t stacktop = chain_i32(f, l->iframe_stacktop);
+            int32_t stacktop = field_i32(f, l->iframe_stacktop);
             if (stacktop <= 0 || stacktop > (1 << 20))
                 return 0;
             if (!l->gen_state_known) {
@@ -89,7 +72,7 @@ int task_chain_frame(struct asyncio_reader *r, struct remote *mem, uint64_t coro
             top_slot = localsplus + (uint64_t)(stacktop - 1) * 8;
         }
     } else {
-        uint64_t addr = chain_u64(buf, l->gen_frame);
+        uint64_t addr = field_u64(buf, l->gen_frame);
         unsigned char fbuf[256];
         uint64_t need = task_frame_object_size(l);
         if (addr == 0 || need > sizeof fbuf || remote_read(mem, addr, fbuf, need) != 0)
@@ -118,9 +101,9 @@ int task_chain_frame_object(struct asyncio_reader *r, uint64_t addr, const unsig
     uint64_t top_slot = 0;
     *top_out = 0;
     {
-        int32_t lasti = chain_i32(fbuf, l->frame_lasti);
+        int32_t lasti = field_i32(fbuf, l->frame_lasti);
         frame->addr = addr;
-        frame->code = chain_u64(fbuf, l->frame_code);
+        frame->code = field_u64(fbuf, l->frame_code);
         frame->offset = lasti < 0 ? -1 : (int64_t)lasti * l->frame_lasti_unit;
         frame->owner = 0;
         if (frame->code == 0)
@@ -128,14 +111,14 @@ int task_chain_frame_object(struct asyncio_reader *r, uint64_t addr, const unsig
         if (lasti < 0)
             return 0; /* not started */
         if (l->frame_stacktop != LAYOUT_NONE) {
-            uint64_t top = chain_u64(fbuf, l->frame_stacktop);
-            uint64_t base = chain_u64(fbuf, l->frame_valuestack);
+            uint64_t top = field_u64(fbuf, l->frame_stacktop);
+            uint64_t base = field_u64(fbuf, l->frame_valuestack);
             if (top == 0 || top <= base || top - base > (1u << 20) * 8)
                 return 0; /* running (NULL) or empty */
             top_slot = top - 8;
         } else {
-            int32_t depth = chain_i32(fbuf, l->frame_stackdepth);
-            uint64_t base = chain_u64(fbuf, l->frame_valuestack);
+            int32_t depth = field_i32(fbuf, l->frame_stackdepth);
+            uint64_t base = field_u64(fbuf, l->frame_valuestack);
             if (depth <= 0 || depth > (1 << 20) || base == 0)
                 return 0;
             top_slot = base + (uint64_t)(depth - 1) * 8;
@@ -177,9 +160,9 @@ int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_se
         int full = remote_read(mem, obj, buf, size) == 0;
         if (!full && remote_read(mem, obj, buf, 24) != 0)
             break;
-        int kind = task_type_kind(r, mem, chain_u64(buf, l->object_type), NULL);
+        int kind = task_type_kind(r, mem, field_u64(buf, l->object_type), NULL);
         if (kind == OBJ_FUTURE_ITER) {
-            task->awaits = chain_u64(buf, r->tl.futureiter_future);
+            task->awaits = field_u64(buf, r->tl.futureiter_future);
             break;
         }
         if (kind == OBJ_C_TASK || kind == OBJ_PY_TASK || kind == OBJ_C_FUTURE ||

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "containers.h"
+#include "fields.h"
 #include "maps.h"
 #include "objects.h"
 #include "strings.h"
@@ -210,35 +211,28 @@ uint64_t task_loop_thread(struct asyncio_reader *r, struct remote *mem, uint64_t
     return ident;
 }
 
-static uint64_t task_u64(const unsigned char *buf, uint64_t offset)
-{
-    uint64_t value;
-    memcpy(&value, buf + offset, sizeof value);
-    return value;
-}
-
 int task_from_object(const struct asyncio_reader *r, const unsigned char *buf,
                      struct task_info *out, uint64_t *name)
 {
     int32_t state;
     memcpy(&state, buf + r->tl.fut_state, sizeof state);
-    if (!remote_refcount_plausible(task_u64(buf, 0)) || state < 0 || state > 2)
+    if (!remote_refcount_plausible(field_u64(buf, 0)) || state < 0 || state > 2)
         return -1; /* freed, or not a task after all */
     out->state = state == 0 ? TASK_PENDING : state == 1 ? TASK_CANCELLED : TASK_DONE;
-    out->coro = task_u64(buf, r->tl.task_coro);
-    out->loop = task_u64(buf, r->tl.fut_loop);
-    out->waiter = task_u64(buf, r->tl.task_fut_waiter);
-    out->callback0 = task_u64(buf, r->tl.fut_callback0);
-    out->callbacks = task_u64(buf, r->tl.fut_callbacks);
+    out->coro = field_u64(buf, r->tl.task_coro);
+    out->loop = field_u64(buf, r->tl.fut_loop);
+    out->waiter = field_u64(buf, r->tl.task_fut_waiter);
+    out->callback0 = field_u64(buf, r->tl.fut_callback0);
+    out->callbacks = field_u64(buf, r->tl.fut_callbacks);
     /* 3.14+: one awaiting task is right in the object; a set is walked by task_links.c. */
     if (r->tl.fut_awaited_by != LAYOUT_NONE) {
-        uint64_t by = task_u64(buf, r->tl.fut_awaited_by);
+        uint64_t by = field_u64(buf, r->tl.fut_awaited_by);
         if (buf[r->tl.fut_awaited_by_is_set])
             out->awaited_by_set = by;
         else if (by)
             out->parents[out->parent_count++] = by;
     }
-    *name = task_u64(buf, r->tl.task_name);
+    *name = field_u64(buf, r->tl.task_name);
     return 0;
 }
 

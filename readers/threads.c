@@ -10,13 +10,8 @@
 
 #include <string.h>
 
+#include "fields.h"
 
-static uint64_t threads_u64(const unsigned char *buf, uint64_t offset)
-{
-    uint64_t value;
-    memcpy(&value, buf + offset, sizeof value);
-    return value;
-}
 
 static uint64_t threads_prefix_size(const struct layout *l)
 {
@@ -52,18 +47,18 @@ static int threads_fill(struct remote *mem, const struct layout *l, uint64_t tst
                         uint64_t guessed_cframe, const uint64_t *guessed_frame)
 {
     info->tstate = tstate;
-    info->thread_id = threads_u64(buf, l->tstate_thread_id);
+    info->thread_id = field_u64(buf, l->tstate_thread_id);
     info->native_tid =
-        l->tstate_native_thread_id != LAYOUT_NONE ? threads_u64(buf, l->tstate_native_thread_id) : 0;
+        l->tstate_native_thread_id != LAYOUT_NONE ? field_u64(buf, l->tstate_native_thread_id) : 0;
     info->datastack_chunk =
-        l->tstate_datastack_chunk != LAYOUT_NONE ? threads_u64(buf, l->tstate_datastack_chunk) : 0;
+        l->tstate_datastack_chunk != LAYOUT_NONE ? field_u64(buf, l->tstate_datastack_chunk) : 0;
     info->cframe = 0;
     if (l->tstate_frame != LAYOUT_NONE) {
-        info->innermost = threads_u64(buf, l->tstate_frame);
+        info->innermost = field_u64(buf, l->tstate_frame);
     } else if (l->tstate_current_frame != LAYOUT_NONE) {
-        info->innermost = threads_u64(buf, l->tstate_current_frame);
+        info->innermost = field_u64(buf, l->tstate_current_frame);
     } else {
-        info->cframe = threads_u64(buf, l->tstate_cframe);
+        info->cframe = field_u64(buf, l->tstate_cframe);
         info->innermost = 0;
         if (info->cframe != 0 && guessed_frame && info->cframe == guessed_cframe)
             info->innermost = *guessed_frame;
@@ -139,7 +134,7 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
                 return -1;
             count++;
         }
-        uint64_t next = threads_u64(state, l->tstate_next);
+        uint64_t next = field_u64(state, l->tstate_next);
         if (next == tstate)
             return -1;
         tstate = next;
