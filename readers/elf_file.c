@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -112,4 +114,18 @@ uint64_t elf_load_bias(const struct elf_info *info, uint64_t map_start, uint64_t
         return 0;
     /* The mapping at file offset O holds link-time address first_load_vaddr + O. */
     return map_start - map_offset - info->first_load_vaddr;
+}
+
+int elf_inspect_mapped(int pid, const struct maps *maps, const char *path, struct elf_info *info,
+                       uint64_t *bias)
+{
+    const struct map_entry *first = maps_first_of(maps, path);
+    if (!first)
+        return -1;
+    char on_disk[PATH_MAX + 32];
+    snprintf(on_disk, sizeof on_disk, "/proc/%d/root%s", pid, path);
+    if (elf_inspect(on_disk, info) != 0 && elf_inspect(path, info) != 0)
+        return -1;
+    *bias = elf_load_bias(info, first->start, first->offset);
+    return 0;
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "maps.h"
+
 /* Names looked up in .dynsym and .symtab.  Link-time addresses; 0 = absent. */
 enum elf_symbol_id {
     ELF_SYM_PYRUNTIME, /* _PyRuntime: the runtime state (3.8+) */
@@ -24,6 +26,12 @@ struct elf_info {
 
 /* Inspects the ELF file at path; 0 on success, -1 if it cannot be read as ELF. */
 int elf_inspect(const char *path, struct elf_info *info);
+
+/* Inspects a file mapped in process pid (as the target sees it, through
+ * /proc/PID/root, else by its path) and gives its load bias there.  0, or -1
+ * when it is not mapped or not readable ELF. */
+int elf_inspect_mapped(int pid, const struct maps *maps, const char *path, struct elf_info *info,
+                       uint64_t *bias);
 
 /* Load bias of a file whose lowest mapping starts at map_start with file offset map_offset. */
 uint64_t elf_load_bias(const struct elf_info *info, uint64_t map_start, uint64_t map_offset);

@@ -60,15 +60,10 @@ static void runtime_set_version(struct python_runtime *runtime, uint32_t hex)
 static int runtime_try_file(int pid, struct remote *mem, const struct maps *maps,
                             const char *path, struct python_runtime *runtime)
 {
-    const struct map_entry *first = maps_first_of(maps, path);
-    if (!first)
-        return 0;
-    char on_disk[PATH_MAX + 32];
-    snprintf(on_disk, sizeof on_disk, "/proc/%d/root%s", pid, path);
     struct elf_info info;
-    if (elf_inspect(on_disk, &info) != 0 && elf_inspect(path, &info) != 0)
+    uint64_t bias;
+    if (elf_inspect_mapped(pid, maps, path, &info, &bias) != 0)
         return 0;
-    uint64_t bias = elf_load_bias(&info, first->start, first->offset);
     if (info.pyruntime_section != 0) {
         /* 3.13+: _PyRuntime is placed at the start of .PyRuntime and begins
          * with _Py_DebugOffsets: cookie[8], then version (PY_VERSION_HEX). */

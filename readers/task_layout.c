@@ -17,8 +17,6 @@
  * callbacks) never moved. */
 #include "task_layout.h"
 
-#include <limits.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "elf_file.h"
@@ -95,17 +93,12 @@ static int task_layout_plausible(const struct asyncio_debug_offsets *d)
 static int task_layout_try_file(int pid, struct remote *mem, const struct maps *maps,
                                 const char *path, struct asyncio_debug_offsets *out)
 {
-    const struct map_entry *first = maps_first_of(maps, path);
-    if (!first)
-        return 0;
-    char on_disk[PATH_MAX + 32];
-    snprintf(on_disk, sizeof on_disk, "/proc/%d/root%s", pid, path);
     struct elf_info info;
-    if (elf_inspect(on_disk, &info) != 0 && elf_inspect(path, &info) != 0)
+    uint64_t bias;
+    if (elf_inspect_mapped(pid, maps, path, &info, &bias) != 0 ||
+        info.asyncio_debug_section == 0 || info.asyncio_debug_section_size < sizeof *out)
         return 0;
-    if (info.asyncio_debug_section == 0 || info.asyncio_debug_section_size < sizeof *out)
-        return 0;
-    uint64_t addr = elf_load_bias(&info, first->start, first->offset) + info.asyncio_debug_section;
+    uint64_t addr = bias + info.asyncio_debug_section;
     return remote_read(mem, addr, out, sizeof *out) == 0;
 }
 
