@@ -17,7 +17,7 @@
 
 #define PCP_MAGIC "\x89PCP\r\n\x1a\n"
 #define PCP_MAGIC_LEN 8
-#define PCP_VERSION 2 /* 2: + PCP_TASKS; version 1 files still read */
+#define PCP_VERSION 3 /* 2: + PCP_TASKS; 3: + lifecycle records; older files still read */
 #define PCP_BLOCK_MAGIC "BLK1"
 /* Blocks larger than this (raw or packed) are corrupt. */
 #define PCP_BLOCK_MAX (64u << 20)
@@ -32,6 +32,7 @@ enum pcp_header_key {
     PCP_HEADER_MODE = 5,           /* "wall" | "cpu" */
     PCP_HEADER_START_UNIX_NS = 6,  /* decimal text: wall-clock start */
     PCP_HEADER_PROFILER = 7,       /* "pyconc-prof 0.1.0" */
+    PCP_HEADER_LIFECYCLE = 8,      /* "1": recorded with --check-lifecycle */
 };
 
 enum pcp_record {
@@ -43,6 +44,12 @@ enum pcp_record {
     PCP_END = 6,    /* duration ns, ticks, ticks missed, torn, truncated */
     PCP_TASKS = 7,  /* asyncio task counts: time ns since start, pending, done, created */
     PCP_TASK_CYCLE = 8, /* await cycle seen: time ns since start, string id of "a -> b -> a" */
+    /* lifecycle evidence (version 3): kind, start ns, duration ns, subject, other and
+     * where as string id + 1 (0: none), value */
+    PCP_LIFECYCLE = 9,
+    PCP_GAUGE = 10,  /* time ns, name string id, value */
+    PCP_PHASE = 11,  /* time ns, name string id */
+    PCP_EXITED = 12, /* the recording ended because the target exited (no fields) */
 };
 
 #endif

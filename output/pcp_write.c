@@ -102,6 +102,8 @@ int pcp_writer_open(struct pcp_writer *w, FILE *out, const struct pcp_header *he
     snprintf(number, sizeof number, "%llu", (unsigned long long)header->start_unix_ns);
     rc |= pcp_header_field(w, PCP_HEADER_START_UNIX_NS, number);
     rc |= pcp_header_field(w, PCP_HEADER_PROFILER, header->profiler);
+    if (header->lifecycle)
+        rc |= pcp_header_field(w, PCP_HEADER_LIFECYCLE, "1");
     if (rc != 0)
         return -1;
     unsigned char head[PCP_MAGIC_LEN + 8];
@@ -197,6 +199,50 @@ int pcp_write_task_cycle(struct pcp_writer *w, uint64_t time_ns, uint32_t tasks)
     pcp_put_varint(w, time_ns);
     pcp_put_varint(w, tasks);
     return 0;
+}
+
+static uint64_t pcp_optional_id(uint32_t id)
+{
+    return id == UINT32_MAX ? 0 : (uint64_t)id + 1;
+}
+
+int pcp_write_lifecycle(struct pcp_writer *w, int kind, uint64_t start_ns, uint64_t duration_ns,
+                        uint32_t subject, uint32_t other, uint32_t where, uint64_t value)
+{
+    if (pcp_record(w, PCP_LIFECYCLE, 7, 0) != 0)
+        return -1;
+    pcp_put_varint(w, (uint64_t)kind);
+    pcp_put_varint(w, start_ns);
+    pcp_put_varint(w, duration_ns);
+    pcp_put_varint(w, pcp_optional_id(subject));
+    pcp_put_varint(w, pcp_optional_id(other));
+    pcp_put_varint(w, pcp_optional_id(where));
+    pcp_put_varint(w, value);
+    return 0;
+}
+
+int pcp_write_gauge(struct pcp_writer *w, uint64_t time_ns, uint32_t name, uint64_t value)
+{
+    if (pcp_record(w, PCP_GAUGE, 3, 0) != 0)
+        return -1;
+    pcp_put_varint(w, time_ns);
+    pcp_put_varint(w, name);
+    pcp_put_varint(w, value);
+    return 0;
+}
+
+int pcp_write_phase(struct pcp_writer *w, uint64_t time_ns, uint32_t name)
+{
+    if (pcp_record(w, PCP_PHASE, 2, 0) != 0)
+        return -1;
+    pcp_put_varint(w, time_ns);
+    pcp_put_varint(w, name);
+    return 0;
+}
+
+int pcp_write_exited(struct pcp_writer *w)
+{
+    return pcp_record(w, PCP_EXITED, 0, 0);
 }
 
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals)

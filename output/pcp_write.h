@@ -16,6 +16,7 @@ struct pcp_header {
     const char *mode;
     uint64_t start_unix_ns;
     const char *profiler; /* "pyconc-prof 0.1.0" */
+    int lifecycle;        /* recorded with --check-lifecycle */
 };
 
 struct pcp_totals {
@@ -43,6 +44,12 @@ int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int stat
 int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stacks, size_t count);
 int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count);
 int pcp_write_task_cycle(struct pcp_writer *w, uint64_t time_ns, uint32_t tasks);
+/* Lifecycle evidence; string ids, UINT32_MAX for none. */
+int pcp_write_lifecycle(struct pcp_writer *w, int kind, uint64_t start_ns, uint64_t duration_ns,
+                        uint32_t subject, uint32_t other, uint32_t where, uint64_t value);
+int pcp_write_gauge(struct pcp_writer *w, uint64_t time_ns, uint32_t name, uint64_t value);
+int pcp_write_phase(struct pcp_writer *w, uint64_t time_ns, uint32_t name);
+int pcp_write_exited(struct pcp_writer *w);
 int pcp_write_end(struct pcp_writer *w, const struct pcp_totals *totals);
 
 /* Compresses and writes the records collected so far as one block. */

@@ -73,6 +73,73 @@ struct profile_task_cycle {
     const char *tasks; /* "a -> b -> a" */
 };
 
+/* Lifecycle evidence (record --check-lifecycle), gathered by the sampler from
+ * task snapshots and thread lists; output/lifecycle.c turns it into findings.
+ * Times are ns since the start of the recording. */
+enum lifecycle_kind {
+    /* subject: a task still pending after its owner (the task that awaited it,
+     * or held it in a local variable) ended; other: the owner; start_ns: when
+     * the owner ended; duration_ns: how long the subject outlived it (>= 1 s);
+     * value: how the owner ended (enum lifecycle_end); where: the subject's
+     * await chain, innermost first. */
+    LIFECYCLE_ORPHAN = 1,
+    /* subject: a task suspended at one await point (same frame, same awaited
+     * object) whose chain, with the tasks awaiting it, holds no deadline;
+     * start_ns/duration_ns: the stretch (>= 1 s); other: the tasks awaiting it
+     * ("a, b") or NULL; where: the await chain, innermost first.  Only leaf
+     * waits (not a task awaiting another task) and never asyncio.sleep. */
+    LIFECYCLE_STUCK_AWAIT = 2,
+    /* The main thread finished (its stack entered threading._shutdown) at
+     * start_ns; duration_ns: until the process exited (or the recording
+     * ended: value 0; value 1 when the process exited). */
+    LIFECYCLE_SHUTDOWN = 3,
+    /* subject: a thread (other than the main thread) alive while the main
+     * thread waited in threading._shutdown; value: its native tid;
+     * start_ns: first seen in the wait; duration_ns: until it was last seen;
+     * other: "ended" when it ended before the process did (it held exit up:
+     * a non-daemon thread), "alive" when it was still there at exit (daemon);
+     * where: its last stack, innermost first. */
+    LIFECYCLE_EXIT_THREAD = 4,
+    /* subject: a task pending in the last task snapshot before the process
+     * exited, awaited by no task (nothing would have waited for it);
+     * start_ns: that snapshot; where: its await chain. */
+    LIFECYCLE_EXIT_TASK = 5,
+    /* subject: the coroutine function of tasks first seen in a snapshot,
+     * "work (app.py:12)"; value: how many; start_ns: the snapshot; other: the
+     * task that owned them when known, else NULL. */
+    LIFECYCLE_SPAWN = 6,
+};
+
+enum lifecycle_end {
+    LIFECYCLE_END_GONE = 0,      /* vanished from the task set (finished and freed) */
+    LIFECYCLE_END_DONE = 1,      /* finished with a result or an exception */
+    LIFECYCLE_END_CANCELLED = 2, /* cancelled */
+};
+
+struct profile_lifecycle_event {
+    int kind; /* enum lifecycle_kind */
+    uint64_t start_ns, duration_ns;
+    const char *subject, *other, *where; /* NULL when absent */
+    uint64_t value;
+};
+
+/* A number read from the target over time (four times a second):
+ * "threads" (Python threads), "executor:NAME queue" (work items waiting in a
+ * ThreadPoolExecutor's queue, NAME its thread name prefix), "executor:NAME
+ * pending" (ProcessPoolExecutor work items not yet done). */
+struct profile_gauge {
+    uint64_t time_ns;
+    const char *name;
+    uint64_t value;
+};
+
+/* The target entered phase `name` (its __main__.PYCONC_PHASE string changed;
+ * name "" when the variable was removed). */
+struct profile_phase {
+    uint64_t time_ns;
+    const char *name;
+};
+
 struct profile {
     /* Metadata shown in titles and headers. */
     const char *command;        /* the target's command line, may be NULL */
@@ -100,6 +167,16 @@ struct profile {
     size_t task_count_count;
     const struct profile_task_cycle *task_cycles; /* in time order */
     size_t task_cycle_count;
+
+    /* record --check-lifecycle: 1 when the evidence below was gathered. */
+    int lifecycle;
+    int target_exited; /* the recording ended because the target exited */
+    const struct profile_lifecycle_event *lifecycle_events; /* in the order recorded */
+    size_t lifecycle_event_count;
+    const struct profile_gauge *gauges; /* in time order */
+    size_t gauge_count;
+    const struct profile_phase *phases; /* in time order */
+    size_t phase_count;
 
     void *storage; /* private to whoever built the view; writers ignore it */
 };

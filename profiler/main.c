@@ -21,6 +21,7 @@
 #include "diff_command.h"
 #include "dump_command.h"
 #include "options.h"
+#include "lifecycle_watch.h"
 #include "pcp_read.h"
 #include "pcp_stream.h"
 #include "render.h"
@@ -32,6 +33,7 @@
 
 #define EXIT_USAGE 1
 #define EXIT_ATTACH 2
+#define EXIT_FINDINGS 4 /* --fail-on: a lifecycle check found something */
 /* How long a wrapped command may take to show a CPython runtime. */
 #define WRAP_FIND_RUNTIME_NS 10000000000ull
 
@@ -230,7 +232,7 @@ static int main_close_outputs(struct main_outputs *outs)
  * writes every output.  0, 1 (an output failed), or -1 (sampling could not start). */
 static int main_sample_and_write(struct target *target, const struct options *options,
                                  struct main_outputs *outs, struct store *store,
-                                 struct sampler_stats *stats)
+                                 struct sampler_stats *stats, int *findings)
 {
     int raw = -1, result = 0;
     if (options->contention)
@@ -247,7 +249,8 @@ static int main_sample_and_write(struct target *target, const struct options *op
         struct pcp_header header = {target->command,  target->pid,
                                     target->runtime.version, options->rate_hz,
                                     main_mode_name(options), main_unix_ns(),
-                                    "pyconc-prof " PYCONC_VERSION};
+                                    "pyconc-prof " PYCONC_VERSION,
+                                    options->check_lifecycle};
         if (pcp_stream_open(&stream, outs->file[raw], &header, store, store->keep_timeline) != 0) {
             fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[raw],
                     strerror(errno));
@@ -257,6 +260,8 @@ static int main_sample_and_write(struct target *target, const struct options *op
     if (sampler_run(target, options, store, stats, raw >= 0 ? &hook : NULL) != 0)
         return -1;
     uint64_t duration_ns = (uint64_t)(stats->elapsed_s * 1e9);
+    if (options->check_lifecycle)
+        lifecycle_watch_finish(store, duration_ns, stats->target_exited);
     if (raw >= 0) {
         struct pcp_totals totals = {duration_ns, stats->ticks, stats->ticks_missed, stats->torn,
                                     stats->truncated};
@@ -272,10 +277,10 @@ static int main_sample_and_write(struct target *target, const struct options *op
         if (i != raw && render_profile(outs->file[i], outs->name[i], outs->format[i], store,
                                        &meta) != 0)
             result = 1;
-    /* The report goes to standard output unless a profile is being written there. */
-    if (options->contention &&
-        render_contention(options->output_count ? stdout : stderr, store, 0,
-                          options->loop_block_ms, options->stuck_s) != 0)
+    /* The reports go to standard output unless a profile is being written there. */
+    if ((options->contention || options->check_lifecycle) &&
+        render_reports(options->output_count ? stdout : stderr, store, &meta, options,
+                       findings) != 0)
         result = 1;
     return result;
 }
@@ -299,14 +304,14 @@ static int main_record(const struct options *options)
     } else {
         status = target_open(&target, options->pid, err, sizeof err);
     }
-    int exit_code = 0;
+    int exit_code = 0, findings = 0;
     static struct store store;
     store_init(&store);
     store.keep_states = options->filter_states;
     struct sampler_stats stats;
     memset(&stats, 0, sizeof stats);
     if (status == RUNTIME_OK) {
-        int written = main_sample_and_write(&target, options, &outs, &store, &stats);
+        int written = main_sample_and_write(&target, options, &outs, &store, &stats, &findings);
         if (written < 0) {
             exit_code = EXIT_ATTACH; /* --blocking could not pause it; message printed */
         } else {
@@ -326,6 +331,9 @@ static int main_record(const struct options *options)
         if (exit_code == 0)
             exit_code = child_status;
     }
+    /* --fail-on: a lifecycle finding fails the run even when the command succeeded */
+    if ((exit_code == 0 || child > 0) && (findings & (int)options->fail_on))
+        exit_code = EXIT_FINDINGS;
     if (main_close_outputs(&outs) != 0 && exit_code == 0)
         exit_code = EXIT_USAGE;
     store_free(&store);
@@ -384,15 +392,26 @@ static int main_report(const struct options *options)
     struct render_meta render = {meta.command, meta.python_version, meta.pid,
                                  meta.totals.duration_ns, meta.rate_hz,
                                  meta.mode[0] ? meta.mode : "wall"};
-    int rc = options->contention
-                 ? render_contention(out, &store, options->json, options->loop_block_ms, options->stuck_s)
+    int findings = 0;
+    if (options->check_lifecycle && !store.lifecycle) {
+        fprintf(stderr, "pyconc-prof: %s has no lifecycle evidence: record it with "
+                        "--check-lifecycle -o FILE.pcp\n", options->input);
+        if (out != stdout)
+            fclose(out);
+        store_free(&store);
+        return EXIT_USAGE;
+    }
+    int rc = options->contention || options->check_lifecycle
+                 ? render_reports(out, &store, &render, options, &findings)
                  : render_profile(out, main_output_name(options), format, &store, &render);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         main_write_failed(options);
         rc = -1;
     }
     store_free(&store);
-    return rc == 0 ? 0 : EXIT_USAGE;
+    if (rc != 0)
+        return EXIT_USAGE;
+    return findings & (int)options->fail_on ? EXIT_FINDINGS : 0;
 }
 
 int main(int argc, char **argv)

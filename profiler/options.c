@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "../output/profile.h"
+#include "../output/lifecycle.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -54,6 +55,12 @@ static const char usage_text[] =
     "                         await stack each tick (state \"awaiting\")\n"
     "      --max-tasks N      asyncio tasks read per tick at most (default 10000)\n"
     "      --state S[,S]      keep only samples in these states (as for report)\n"
+    "      --check-lifecycle  at the end, print the lifecycle checks: orphaned tasks,\n"
+    "                         awaits with no deadline, unbounded fan-out, shutdown,\n"
+    "                         thread/task leaks (--json: as JSON)\n"
+    "      --stuck-await-s S  an await with no deadline this long is a finding (default 10)\n"
+    "      --fail-on LIST     exit 4 when a named check has a finding: leaks, orphans,\n"
+    "                         stuck-awaits, shutdown, fan-out, all (implies --check-lifecycle)\n"
     "  -q, --quiet            no progress line\n"
     "      --stats            print the cost of sampling at the end (time and\n"
     "                         process_vm_readv calls per tick, cache hits)\n"
@@ -64,6 +71,8 @@ static const char usage_text[] =
     "                         io-wait, sleeping, idle, awaiting, unknown)\n"
     "      --since SEC, --until SEC   only samples in this part of the recording\n"
     "      --contention [--json]      the contention report instead of a profile\n"
+    "      --lifecycle [--json]       the lifecycle checks (recorded with --check-lifecycle;\n"
+    "                         --stuck-await-s and --fail-on as for record)\n"
     "diff options:\n"
     "  -o FILE.svg            also write a differential flamegraph\n"
     "      --json             the comparison as JSON instead of a table\n"
@@ -79,7 +88,8 @@ static const char usage_text[] =
     "\n"
     "exit codes: 0 ok, 1 usage error, 2 cannot attach (no such process, permission,\n"
     "not Python, unsupported version) or cannot read a profile, 3 diff found a\n"
-    "regression; wrapping a command exits with its status.\n";
+    "regression, 4 --fail-on: a lifecycle finding; wrapping a command exits with its\n"
+    "status.\n";
 
 __attribute__((format(printf, 1, 2))) static int options_fail(const char *fmt, ...)
 {
@@ -153,6 +163,7 @@ int options_parse(int argc, char **argv, struct options *o)
     o->fail_if_regressed = -1;
     o->loop_block_ms = 100;
     o->stuck_s = 5;
+    o->stuck_await_s = 10;
     for (; i < argc; i++) {
         const char *arg = argv[i];
         size_t len;
@@ -208,6 +219,20 @@ int options_parse(int argc, char **argv, struct options *o)
             o->blocking = 1;
         } else if (strcmp(arg, "--contention") == 0) {
             o->contention = 1;
+        } else if (strcmp(arg, "--check-lifecycle") == 0 || strcmp(arg, "--lifecycle") == 0) {
+            o->check_lifecycle = 1;
+        } else if (option_is(arg, NULL, "--stuck-await-s", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (parse_number(value, 0.001, 1e9, &o->stuck_await_s) != 0)
+                return options_fail("invalid --stuck-await-s '%s': give seconds > 0",
+                                    value ? value : "");
+        } else if (option_is(arg, NULL, "--fail-on", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            if (!value || lifecycle_checks_parse(value, &o->fail_on) != 0 || o->fail_on == 0)
+                return options_fail("unknown check in --fail-on '%s': use leaks, orphans, "
+                                    "stuck-awaits, shutdown, fan-out or all",
+                                    value ? value : "");
+            o->check_lifecycle = 1;
         } else if (strcmp(arg, "--stats") == 0) {
             o->stats = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
@@ -320,9 +345,10 @@ int options_parse(int argc, char **argv, struct options *o)
     if (o->command == COMMAND_REPORT) {
         if (!o->input)
             return options_fail("%s", "report needs a .pcp file (record one with -o FILE.pcp)");
-        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || (o->json && !o->contention))
-            return options_fail("%s", "report takes a .pcp file, -f, -o, filters and "
-                                      "--contention [--json]");
+        if (o->pid || o->argv || o->blocking || o->duration_s > 0 ||
+            (o->json && !o->contention && !o->check_lifecycle))
+            return options_fail("%s", "report takes a .pcp file, -f, -o, filters, "
+                                      "--contention and --lifecycle [--json]");
         if (options_format(o) == FORMAT_RAW)
             return options_fail("%s", "report cannot write raw .pcp; choose another format");
         return 0;
@@ -363,8 +389,11 @@ int options_parse(int argc, char **argv, struct options *o)
         return options_fail("%s", "--group belongs to record; dump --tasks shows the task tree");
     if (o->command == COMMAND_RECORD && o->tasks == TASKS_ALL)
         o->group_tasks = 1; /* awaiting samples only make sense under task roots */
-    if (o->command == COMMAND_RECORD && o->json)
-        return options_fail("%s", "--json is a dump option (pyconc-prof dump --pid PID --json)");
+    if (o->command == COMMAND_RECORD && o->json && !o->check_lifecycle)
+        return options_fail("%s", "record --json goes with --check-lifecycle (dump --pid PID "
+                                  "--json for a snapshot)");
+    if (o->command == COMMAND_DUMP && (o->check_lifecycle || o->fail_on))
+        return options_fail("%s", "--check-lifecycle and --fail-on belong to record and report");
     return 0;
 }
 

@@ -54,6 +54,9 @@ struct options {
     int contention;     /* record/report: print the contention report */
     double loop_block_ms; /* contention: an event loop busy this long is blocked */
     double stuck_s;       /* contention: lock-wait this long with nobody running: deadlock hint */
+    int check_lifecycle;  /* record: gather lifecycle evidence, print the report; report: print it */
+    double stuck_await_s; /* lifecycle: an await with no deadline this long is a finding */
+    unsigned fail_on;     /* lifecycle: enum lifecycle_check bits that make the exit status 4 */
     /* report */
     const char *input;  /* the .pcp file */
     const char *filter_thread, *filter_task;

@@ -208,6 +208,41 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
             return -1;
         return store_task_cycle(store, time_ns, text);
     }
+    case PCP_LIFECYCLE: {
+        struct store_lifecycle_event e;
+        uint64_t kind = pcp_varint(c);
+        e.kind = (int)(kind & 0xff);
+        e.start_ns = pcp_varint(c);
+        e.duration_ns = pcp_varint(c);
+        uint64_t text[3] = {pcp_varint(c), pcp_varint(c), pcp_varint(c)};
+        uint32_t *ids[3] = {&e.subject, &e.other, &e.where};
+        e.value = pcp_varint(c);
+        if (c->bad || kind > 0xff)
+            return -1;
+        for (int i = 0; i < 3; i++) {
+            *ids[i] = STORE_NO_TASK;
+            if (text[i] != 0 && pcp_ids_get(&r->strings, text[i] - 1, ids[i]) != 0)
+                return -1;
+        }
+        return store_lifecycle_event(store, &e);
+    }
+    case PCP_GAUGE: {
+        uint64_t time_ns = pcp_varint(c), name = pcp_varint(c), value = pcp_varint(c);
+        uint32_t name_id;
+        if (c->bad || pcp_ids_get(&r->strings, name, &name_id) != 0)
+            return -1;
+        return store_gauge(store, time_ns, name_id, value);
+    }
+    case PCP_PHASE: {
+        uint64_t time_ns = pcp_varint(c), name = pcp_varint(c);
+        uint32_t name_id;
+        if (c->bad || pcp_ids_get(&r->strings, name, &name_id) != 0)
+            return -1;
+        return store_phase(store, time_ns, name_id);
+    }
+    case PCP_EXITED:
+        store->target_exited = 1;
+        return 0;
     case PCP_END: {
         struct pcp_totals *t = &r->meta->totals;
         t->duration_ns = pcp_varint(c);
@@ -260,6 +295,9 @@ static int pcp_parse_header(struct pcp_meta *meta, const unsigned char *data, si
         case PCP_HEADER_START_UNIX_NS:
             pcp_header_text(number, sizeof number, c.at, n);
             meta->start_unix_ns = strtoull(number, NULL, 10);
+            break;
+        case PCP_HEADER_LIFECYCLE:
+            meta->lifecycle = n == 1 && c.at[0] == '1';
             break;
         case PCP_HEADER_PROFILER:
             pcp_header_text(meta->profiler, sizeof meta->profiler, c.at, n);
@@ -384,6 +422,7 @@ enum pcp_read_result pcp_read(const char *path, struct store *store, struct pcp_
         return pcp_fail(err, err_len, path, "bad header", (long)sizeof head);
     }
     free(header);
+    store->lifecycle = meta->lifecycle;
     struct pcp_reader *reader = calloc(1, sizeof *reader);
     if (!reader) {
         fclose(file);

@@ -81,6 +81,27 @@ static int pcp_stream_definitions(struct pcp_stream *stream, struct store *store
     return 0;
 }
 
+static int pcp_stream_lifecycle(struct pcp_stream *stream, const struct store *store)
+{
+    for (; stream->events_sent < store->event_count; stream->events_sent++) {
+        const struct store_lifecycle_event *e = &store->events[stream->events_sent];
+        if (pcp_write_lifecycle(&stream->writer, e->kind, e->start_ns, e->duration_ns, e->subject,
+                                e->other, e->where, e->value) != 0)
+            return -1;
+    }
+    for (; stream->gauges_sent < store->gauge_count; stream->gauges_sent++) {
+        const struct store_gauge *g = &store->gauges[stream->gauges_sent];
+        if (pcp_write_gauge(&stream->writer, g->time_ns, g->name, g->value) != 0)
+            return -1;
+    }
+    for (; stream->phases_sent < store->phase_count; stream->phases_sent++) {
+        const struct store_phase *p = &store->phases[stream->phases_sent];
+        if (pcp_write_phase(&stream->writer, p->time_ns, p->name) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int pcp_stream_samples(struct pcp_stream *stream, struct store *store)
 {
     uint32_t ids[1024];
@@ -102,6 +123,8 @@ static int pcp_stream_samples(struct pcp_stream *stream, struct store *store)
         if (pcp_write_task_cycle(&stream->writer, cycle->time_ns, cycle->tasks) != 0)
             return -1;
     }
+    if (pcp_stream_lifecycle(stream, store) != 0)
+        return -1;
     if (stream->keep_timeline) {
         stream->timeline_sent = store->timeline_count;
     } else {
@@ -128,6 +151,8 @@ int pcp_stream_close(struct pcp_stream *stream, struct store *store,
 {
     int rc = pcp_stream_definitions(stream, store);
     rc |= pcp_stream_samples(stream, store);
+    if (store->target_exited)
+        rc |= pcp_write_exited(&stream->writer);
     rc |= pcp_write_end(&stream->writer, totals);
     rc |= pcp_writer_close(&stream->writer);
     free(stream->thread_name_sent);

@@ -15,6 +15,7 @@ struct pcp_stream {
     size_t timeline_sent;       /* samples of store->timeline already written */
     size_t task_counts_sent;    /* entries of store->task_counts already written */
     size_t task_cycles_sent;    /* entries of store->task_cycles already written */
+    size_t events_sent, gauges_sent, phases_sent; /* lifecycle evidence already written */
     uint64_t last_tick_ns;
     uint64_t last_flush_ns;
     int keep_timeline;          /* 0: drop written samples from the store */

@@ -28,6 +28,13 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
 int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms,
                       double stuck_s);
 
+/* The end-of-run reports options ask for (--contention, --check-lifecycle),
+ * text or --json (both: one object {"contention": ..., "lifecycle": ...}).
+ * *findings: the lifecycle checks with a finding (enum lifecycle_check bits).
+ * 0 or -1 (message printed). */
+int render_reports(FILE *out, const struct store *store, const struct render_meta *meta,
+                   const struct options *options, int *findings);
+
 /* True for formats that need every sample in time order. */
 int render_needs_timeline(enum output_format format);
 

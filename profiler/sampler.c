@@ -19,6 +19,7 @@
 #include "../readers/linetable.h"
 #include "../readers/thread_state.h"
 #include "blocking.h"
+#include "lifecycle_watch.h"
 #include "sampler_tasks.h"
 
 volatile sig_atomic_t sampler_stop_requested = 0;
@@ -148,6 +149,10 @@ static int sampler_thread(struct target *target, const struct options *options,
                                       store_string(store, name), from_python);
     if (thread_id == INTERN_FAILED)
         return -1;
+    if (options->check_lifecycle)
+        lifecycle_watch_thread(target, store, index, native ? native : thread->thread_id,
+                               store_string(store, name), ids, depth,
+                               stats->tick_ns - stats->start_ns);
     int holds_gil = thread->tstate == target->gil_holder;
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
@@ -168,7 +173,7 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         stats->torn++;
         result = -1;
     } else {
-        if (options->group_tasks)
+        if (options->group_tasks || options->check_lifecycle)
             sampler_tasks_begin(target, options, store, stats);
         for (size_t i = 0; i < target->thread_count; i++)
             if (sampler_thread(target, options, store, stats, i) != 0) {
@@ -178,6 +183,8 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         if (result == 0 && options->tasks == TASKS_ALL &&
             sampler_tasks_awaiting(target, store, stats) != 0)
             result = -1;
+        if (options->check_lifecycle)
+            lifecycle_watch_tick(target, store, stats->tick_ns - stats->start_ns);
     }
     if (options->blocking)
         blocking_resume(&sampler_blocking);

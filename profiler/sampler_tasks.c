@@ -19,9 +19,12 @@
 
 #include "../output/dump.h"
 #include "../readers/linetable.h"
+#include "lifecycle_watch.h"
 #include "target_tasks.h"
 
 #define SNAPSHOT_PERIOD_NS 250000000ull /* batched: ~1.5 ms for 1,000 tasks (scripts/bench) */
+/* --check-lifecycle: a finer view of task lives (orphans, stuck awaits, tasks at exit) */
+#define LIFECYCLE_SNAPSHOT_PERIOD_NS 100000000ull
 #define SNAPSHOT_MIN_GAP_NS 100000000ull
 
 static struct {
@@ -132,8 +135,8 @@ static void sampler_tasks_cycles(const struct task_set *set, struct store *store
     free(cycles);
 }
 
-static void sampler_tasks_snapshot(struct target *target, struct store *store,
-                                   struct sampler_stats *stats, uint64_t now)
+static void sampler_tasks_snapshot(struct target *target, const struct options *options,
+                                   struct store *store, struct sampler_stats *stats, uint64_t now)
 {
     sampler_tasks_state.snapshot_ns = now;
     uint64_t dropped = target->task_set.dropped;
@@ -152,20 +155,25 @@ static void sampler_tasks_snapshot(struct target *target, struct store *store,
     }
     stats->tasks_dropped += target->task_set.dropped - dropped;
     stats->tasks_capped += target->task_set.capped;
+    if (options->check_lifecycle)
+        lifecycle_watch_snapshot(target, store, now - stats->start_ns);
 }
 
 void sampler_tasks_begin(struct target *target, const struct options *options,
                          struct store *store, struct sampler_stats *stats)
 {
     sampler_tasks_state.count = 0;
-    if (!options->group_tasks || target_tasks_open(target, options->max_tasks) != 0)
+    if ((!options->group_tasks && !options->check_lifecycle) ||
+        target_tasks_open(target, options->max_tasks) != 0)
         return;
     target_tasks_look(target);
     uint64_t now = stats->tick_ns;
     int all = options->tasks == TASKS_ALL;
-    if (all || !sampler_tasks_state.have_snapshot ||
-        now - sampler_tasks_state.snapshot_ns >= SNAPSHOT_PERIOD_NS)
-        sampler_tasks_snapshot(target, store, stats, now);
+    uint64_t period = options->check_lifecycle ? LIFECYCLE_SNAPSHOT_PERIOD_NS : SNAPSHOT_PERIOD_NS;
+    if (all || !sampler_tasks_state.have_snapshot || now - sampler_tasks_state.snapshot_ns >= period)
+        sampler_tasks_snapshot(target, options, store, stats, now);
+    if (!options->group_tasks)
+        return; /* lifecycle only: no running-task roots */
     int n = tasks_running(&target->asyncio, &target->live.base, target->threads,
                           target->thread_count, sampler_tasks_state.running, SAMPLER_RUNNING_MAX);
     if (n < 0) {
@@ -185,7 +193,7 @@ void sampler_tasks_begin(struct target *target, const struct options *options,
     }
     sampler_tasks_state.count = n;
     if (missing && !all && now - sampler_tasks_state.snapshot_ns >= SNAPSHOT_MIN_GAP_NS)
-        sampler_tasks_snapshot(target, store, stats, now);
+        sampler_tasks_snapshot(target, options, store, stats, now);
 }
 
 static uint32_t sampler_task_root(struct store *store, const char *name)
@@ -302,14 +310,36 @@ static int sampler_read_headers(struct target *target, const struct task_set *se
     return 0;
 }
 
+/* The set's frames whose headers were read (sampler_tasks_read_codes). */
+static size_t sampler_headers_for;
+
+int sampler_tasks_read_codes(struct target *target)
+{
+    uint64_t header_size = code_cache_header_size(&target->runtime.layout);
+    sampler_headers_for = 0;
+    if (sampler_read_headers(target, &target->task_set, header_size) != 0)
+        return -1;
+    sampler_headers_for = target->task_set.frame_count;
+    return 0;
+}
+
+struct code_info *sampler_tasks_frame_code(struct target *target, size_t f)
+{
+    uint64_t header_size = code_cache_header_size(&target->runtime.layout);
+    if (f >= sampler_headers_for || !sampler_header_requests[f].ok)
+        return NULL;
+    return code_cache_get_with_header(&target->codes, &target->live.base, &target->runtime.layout,
+                                      target->task_set.frames[f].code,
+                                      sampler_headers + f * header_size);
+}
+
 int sampler_tasks_awaiting(struct target *target, struct store *store,
                            struct sampler_stats *stats)
 {
     if (!sampler_tasks_state.have_snapshot || sampler_tasks_state.snapshot_ns != stats->tick_ns)
         return 0;
     struct task_set *set = &target->task_set;
-    uint64_t header_size = code_cache_header_size(&target->runtime.layout);
-    if (sampler_read_headers(target, set, header_size) != 0)
+    if (sampler_tasks_read_codes(target) != 0)
         return -1;
     static uint32_t ids[SAMPLER_TASK_CHAIN_MAX + TASK_CHAIN_MAX];
     for (size_t i = 0; i < set->count; i++) {
@@ -327,12 +357,7 @@ int sampler_tasks_awaiting(struct target *target, struct store *store,
         for (uint32_t k = task->frame_count; k-- > 0 && ok;) {
             size_t f = task->frame_first + k;
             const struct raw_frame *raw = &set->frames[f];
-            struct code_info *code =
-                sampler_header_requests[f].ok
-                    ? code_cache_get_with_header(&target->codes, &target->live.base,
-                                                 &target->runtime.layout, raw->code,
-                                                 sampler_headers + f * header_size)
-                    : NULL;
+            struct code_info *code = sampler_tasks_frame_code(target, f);
             if (!code) {
                 ok = 0;
                 break;

@@ -35,4 +35,10 @@ int sampler_tasks_split(struct target *target, struct store *store,
 int sampler_tasks_awaiting(struct target *target, struct store *store,
                            struct sampler_stats *stats);
 
+/* The code objects of the snapshot's await chains, their headers read in one
+ * batch; then the code of frame f of target->task_set (NULL when unreadable).
+ * Valid until the next snapshot.  0 or -1. */
+int sampler_tasks_read_codes(struct target *target);
+struct code_info *sampler_tasks_frame_code(struct target *target, size_t f);
+
 #endif

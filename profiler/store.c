@@ -37,6 +37,9 @@ void store_free(struct store *store)
     free(store->timeline);
     free(store->task_counts);
     free(store->task_cycles);
+    free(store->events);
+    free(store->gauges);
+    free(store->phases);
     memset(store, 0, sizeof *store);
 }
 
@@ -185,6 +188,104 @@ int store_count(struct store *store, uint32_t id, uint64_t time_ns)
     return 0;
 }
 
+void store_frame_parts(const struct store *store, uint32_t id, const char **name, const char **file,
+                       int *line)
+{
+    struct store_frame_key key;
+    memcpy(&key, intern_key(&store->frames, id, NULL), sizeof key);
+    *name = intern_key(&store->strings, key.name, NULL);
+    *file = intern_key(&store->strings, key.file, NULL);
+    *line = key.line;
+}
+
+/* items with room for one more than count: the (possibly moved) array, or
+ * NULL when it could not grow (items is then unchanged). */
+static void *store_grow(void *items, size_t *capacity, size_t count, size_t size)
+{
+    if (count < *capacity)
+        return items;
+    size_t bigger = *capacity ? *capacity * 2 : 64;
+    void *grown = realloc(items, bigger * size);
+    if (grown)
+        *capacity = bigger;
+    return grown;
+}
+
+int store_lifecycle_event(struct store *store, const struct store_lifecycle_event *event)
+{
+    struct store_lifecycle_event *events =
+        store_grow(store->events, &store->event_capacity, store->event_count, sizeof *events);
+    if (!events)
+        return -1;
+    store->events = events;
+    events[store->event_count++] = *event;
+    return 0;
+}
+
+int store_gauge(struct store *store, uint64_t time_ns, uint32_t name, uint64_t value)
+{
+    struct store_gauge *gauges =
+        store_grow(store->gauges, &store->gauge_capacity, store->gauge_count, sizeof *gauges);
+    if (!gauges)
+        return -1;
+    store->gauges = gauges;
+    gauges[store->gauge_count++] = (struct store_gauge){time_ns, name, value};
+    return 0;
+}
+
+int store_phase(struct store *store, uint64_t time_ns, uint32_t name)
+{
+    struct store_phase *phases =
+        store_grow(store->phases, &store->phase_capacity, store->phase_count, sizeof *phases);
+    if (!phases)
+        return -1;
+    store->phases = phases;
+    phases[store->phase_count++] = (struct store_phase){time_ns, name};
+    return 0;
+}
+
+static const char *store_text(const struct store *store, uint32_t id)
+{
+    return id == STORE_NO_TASK ? NULL : intern_key(&store->strings, id, NULL);
+}
+
+/* The lifecycle part of the view (arrays freed by store_view_free).  0 or -1. */
+static int store_view_lifecycle(const struct store *store, struct profile *profile)
+{
+    struct profile_lifecycle_event *events = calloc(store->event_count + 1, sizeof *events);
+    struct profile_gauge *gauges = calloc(store->gauge_count + 1, sizeof *gauges);
+    struct profile_phase *phases = calloc(store->phase_count + 1, sizeof *phases);
+    if (!events || !gauges || !phases) {
+        free(events);
+        free(gauges);
+        free(phases);
+        return -1;
+    }
+    for (size_t i = 0; i < store->event_count; i++) {
+        const struct store_lifecycle_event *e = &store->events[i];
+        events[i] = (struct profile_lifecycle_event){
+            e->kind,           e->start_ns,           e->duration_ns,          store_text(store, e->subject),
+            store_text(store, e->other), store_text(store, e->where), e->value};
+    }
+    for (size_t i = 0; i < store->gauge_count; i++)
+        gauges[i] = (struct profile_gauge){store->gauges[i].time_ns,
+                                           store_text(store, store->gauges[i].name),
+                                           store->gauges[i].value};
+    for (size_t i = 0; i < store->phase_count; i++) {
+        const char *name = store_text(store, store->phases[i].name);
+        phases[i] = (struct profile_phase){store->phases[i].time_ns, name ? name : ""};
+    }
+    profile->lifecycle = store->lifecycle;
+    profile->target_exited = store->target_exited;
+    profile->lifecycle_events = events;
+    profile->lifecycle_event_count = store->event_count;
+    profile->gauges = gauges;
+    profile->gauge_count = store->gauge_count;
+    profile->phases = phases;
+    profile->phase_count = store->phase_count;
+    return 0;
+}
+
 int store_view(const struct store *store, struct profile *profile)
 {
     size_t frame_count = store->frames.count;
@@ -195,7 +296,8 @@ int store_view(const struct store *store, struct profile *profile)
     struct profile_stack *stacks = calloc(stack_count + 1, sizeof *stacks);
     uint32_t *ids = calloc(store->stacks.arena_used / sizeof(uint32_t) + 1, sizeof *ids);
     struct profile_task_cycle *cycles = calloc(store->task_cycle_count + 1, sizeof *cycles);
-    if (!frames || !threads || !stacks || !ids || !cycles) {
+    if (!frames || !threads || !stacks || !ids || !cycles ||
+        store_view_lifecycle(store, profile) != 0) {
         free(frames);
         free(threads);
         free(stacks);
@@ -263,6 +365,12 @@ void store_view_free(struct profile *profile)
     free((void *)profile->stacks);
     free((void *)profile->task_cycles);
     profile->task_cycles = NULL;
+    free((void *)profile->lifecycle_events);
+    free((void *)profile->gauges);
+    free((void *)profile->phases);
+    profile->lifecycle_events = NULL;
+    profile->gauges = NULL;
+    profile->phases = NULL;
     profile->frames = NULL;
     profile->threads = NULL;
     profile->stacks = NULL;

@@ -34,6 +34,28 @@ struct store {
         uint32_t tasks;
     } *task_cycles;
     size_t task_cycle_count, task_cycle_capacity;
+    /* record --check-lifecycle evidence (see enum lifecycle_kind); string ids,
+     * STORE_NO_TASK for none */
+    int lifecycle;
+    int target_exited;
+    struct store_lifecycle_event {
+        int kind;
+        uint64_t start_ns, duration_ns;
+        uint32_t subject, other, where;
+        uint64_t value;
+    } *events;
+    size_t event_count, event_capacity;
+    struct store_gauge {
+        uint64_t time_ns;
+        uint32_t name;
+        uint64_t value;
+    } *gauges;
+    size_t gauge_count, gauge_capacity;
+    struct store_phase {
+        uint64_t time_ns;
+        uint32_t name;
+    } *phases;
+    size_t phase_count, phase_capacity;
 };
 
 /* What a sample is besides its thread and frames. */
@@ -81,6 +103,15 @@ int store_task_count(struct store *store, const struct profile_task_count *count
 
 /* Records an await cycle (text "a -> b -> a", a string id) seen at time_ns.  0 or -1. */
 int store_task_cycle(struct store *store, uint64_t time_ns, uint32_t tasks);
+
+/* The name, file and line of frame `id` (pointers into the store). */
+void store_frame_parts(const struct store *store, uint32_t id, const char **name, const char **file,
+                       int *line);
+
+/* Lifecycle evidence.  0 or -1. */
+int store_lifecycle_event(struct store *store, const struct store_lifecycle_event *event);
+int store_gauge(struct store *store, uint64_t time_ns, uint32_t name, uint64_t value);
+int store_phase(struct store *store, uint64_t time_ns, uint32_t name);
 
 /* A read-only view for the writers; valid while the store lives and is not
  * added to.  Free with store_view_free. */

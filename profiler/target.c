@@ -300,6 +300,14 @@ static const char *target_lookup_name(const struct target *target, uint64_t thre
     return NULL;
 }
 
+int target_thread_daemon(const struct target *target, const struct thread_state_info *thread)
+{
+    for (size_t i = 0; i < target->name_count; i++)
+        if (target->names[i].thread_id == thread->thread_id)
+            return target->names[i].daemon;
+    return -1;
+}
+
 /* /proc/PID/task/TID/comm (15 bytes, set by 3.14+ and by prctl), as a fallback. */
 static const char *target_comm_name(struct target *target, uint64_t native_tid, char *buf,
                                     size_t cap)

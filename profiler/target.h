@@ -88,6 +88,10 @@ uint64_t target_native_tid(struct target *target, const struct thread_state_info
  * threading module does not know (yet), the kernel's name.  The name table is
  * read again every second (renames) and, at most every 5 ms, when a thread
  * is not in it. */
+/* 1 when the thread is a daemon thread (threading's flag, as of the last
+ * name refresh), 0 when not, -1 when unknown. */
+int target_thread_daemon(const struct target *target, const struct thread_state_info *thread);
+
 const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
                                uint64_t native_tid, int *from_python);
 

@@ -144,6 +144,15 @@ int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, 
 /* The task at addr in a snapshot (tasks_read leaves it sorted), or NULL. */
 struct task_info *task_set_find(struct task_set *set, uint64_t addr);
 
+/* A task holding another in a local variable of one of its suspended frames. */
+struct task_holding {
+    uint64_t holder, held;
+};
+/* The holdings of the pending tasks of set (sorted by address, as tasks_read
+ * leaves it), searching at most max_frames frames.  Count written to out. */
+size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const struct task_set *set,
+                         size_t max_frames, struct task_holding *out, size_t max_out);
+
 /* Internal pieces shared by tasks.c, task_batch.c, task_chain.c, task_links.c. */
 /* A C task's fields from the bytes of its TaskObj; *name gets its name object.  0, or -1
  * when the object does not look like a live task. */

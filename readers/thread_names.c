@@ -31,6 +31,11 @@ static int thread_names_visit(void *ctx, uint64_t key, uint64_t value)
         string_read(walk->mem, walk->layout, name, entry->name, sizeof entry->name) < 0)
         return 0;
     entry->thread_id = ident;
+    /* _daemonic is True or False, ints underneath */
+    uint64_t daemonic = instance_attr(walk->mem, walk->layout, value, "_daemonic"), flag;
+    entry->daemon = daemonic && long_read(walk->mem, walk->layout, daemonic, &flag) == 0
+                        ? flag != 0
+                        : -1;
     walk->count++;
     return 0;
 }

@@ -12,6 +12,7 @@
 struct thread_name {
     uint64_t thread_id; /* threading.get_ident(), i.e. tstate->thread_id */
     char name[THREAD_NAME_MAX]; /* UTF-8 */
+    int daemon; /* Thread._daemonic: 1, 0, or -1 when unreadable */
 };
 
 /* Reads the names of the threads the threading module knows (up to max).

@@ -1,0 +1,115 @@
+/* task_holders.c - which task holds which other task in a local variable.
+ *
+ * asyncio does not record who created a task.  The usual creator keeps the
+ * Task it created in a local variable (t = asyncio.create_task(...)), so the
+ * locals of every suspended coroutine frame of a snapshot are searched for
+ * addresses of the snapshot's tasks.  Two batched reads: first what bounds the
+ * locals, then the locals themselves.
+ *   3.11+: _PyInterpreterFrame.localsplus[co_nlocalsplus] (3.14+: stack refs,
+ *          low bits are tags);
+ *   <=3.10: PyFrameObject.f_localsplus ends where f_valuestack starts; the
+ *          words between the f_valuestack field and that point are the rest of
+ *          the frame header (f_trace, f_gen, block stack, ints: never a Task)
+ *          and the locals, cells and free variables. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tasks.h"
+
+#define HOLDER_SLOTS_MAX 32 /* locals searched per frame */
+
+static int holder_find(const struct task_set *set, uint64_t addr)
+{
+    size_t lo = 0, hi = set->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->tasks[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < set->count && set->tasks[lo].addr == addr ? (int)lo : -1;
+}
+
+size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const struct task_set *set,
+                         size_t max_frames, struct task_holding *out, size_t max_out)
+{
+    const struct layout *l = r->layout;
+    int inline_frames = l->gen_iframe != LAYOUT_NONE;
+    size_t frames = 0;
+    for (size_t i = 0; i < set->count && frames < max_frames; i++)
+        if (set->tasks[i].state == TASK_PENDING)
+            frames += set->tasks[i].frame_count;
+    if (frames > max_frames)
+        frames = max_frames;
+    if (frames == 0)
+        return 0;
+    struct remote_request *req = calloc(frames, sizeof *req);
+    uint64_t *bound = calloc(frames, sizeof *bound);  /* nlocalsplus, or f_valuestack */
+    uint32_t *holder = calloc(frames, sizeof *holder); /* task index of each frame */
+    size_t *frame_at = calloc(frames, sizeof *frame_at); /* index into set->frames */
+    uint64_t *slots = calloc(frames * HOLDER_SLOTS_MAX, sizeof *slots);
+    size_t found = 0;
+    if (!req || !bound || !holder || !frame_at || !slots)
+        goto done;
+    size_t n = 0;
+    for (size_t i = 0; i < set->count && n < frames; i++) {
+        const struct task_info *t = &set->tasks[i];
+        if (t->state != TASK_PENDING)
+            continue;
+        for (uint32_t k = 0; k < t->frame_count && n < frames; k++, n++) {
+            const struct raw_frame *f = &set->frames[t->frame_first + k];
+            holder[n] = (uint32_t)i;
+            frame_at[n] = t->frame_first + k;
+            /* co_nlocalsplus is an int (4 bytes); f_valuestack a pointer */
+            req[n] = inline_frames ? (struct remote_request){f->code + l->code_nlocalsplus,
+                                                             &bound[n], 4, 0}
+                                   : (struct remote_request){f->addr + l->frame_valuestack,
+                                                             &bound[n], 8, 0};
+        }
+    }
+    remote_read_batch(mem, req, n);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t from, to;
+        if (!req[k].ok) {
+            req[k] = (struct remote_request){0, NULL, 0, 0};
+            continue;
+        }
+        const struct raw_frame *frame = &set->frames[frame_at[k]];
+        if (inline_frames) {
+            uint32_t nlocals = (uint32_t)bound[k];
+            if (nlocals > (1u << 16))
+                nlocals = 0;
+            from = frame->addr + l->iframe_localsplus;
+            to = from + (uint64_t)(nlocals < HOLDER_SLOTS_MAX ? nlocals : HOLDER_SLOTS_MAX) * 8;
+        } else {
+            uint64_t header_end = frame->addr + l->frame_valuestack + 8;
+            to = bound[k];
+            if (to < header_end || to - header_end > (1u << 20))
+                to = header_end;
+            from = to - header_end > HOLDER_SLOTS_MAX * 8 ? to - HOLDER_SLOTS_MAX * 8 : header_end;
+        }
+        req[k] = (struct remote_request){from, slots + k * HOLDER_SLOTS_MAX, (size_t)(to - from), 0};
+    }
+    remote_read_batch(mem, req, n);
+    for (size_t k = 0; k < n && found < max_out; k++) {
+        if (!req[k].ok || req[k].len == 0)
+            continue;
+        uint64_t holder_addr = set->tasks[holder[k]].addr;
+        for (size_t s = 0; s < req[k].len / 8 && found < max_out; s++) {
+            uint64_t value = slots[k * HOLDER_SLOTS_MAX + s];
+            if (l->iframe_stackpointer != LAYOUT_NONE)
+                value &= ~(uint64_t)7; /* 3.14+ _PyStackRef tag bits */
+            if (value == 0 || value == holder_addr || holder_find(set, value) < 0)
+                continue;
+            out[found++] = (struct task_holding){holder_addr, value};
+        }
+    }
+done:
+    free(req);
+    free(bound);
+    free(holder);
+    free(frame_at);
+    free(slots);
+    return found;
+}
