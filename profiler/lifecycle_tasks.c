@@ -255,6 +255,8 @@ static int chain_has_deadline(struct target *target, struct task_set *set,
             if (code && code_is(code, "wait_for", "tasks.py"))
                 return 1;
         }
+        if (task_frames_hold_timeout(&target->asyncio, &target->live.base, set, t))
+            return 1;
         t = t->parent_count ? task_set_find(set, t->parents[0]) : NULL;
     }
     return 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "containers.h"
 #include "tasks.h"
 
 #define HOLDER_SLOTS_MAX 32 /* locals searched per frame */
@@ -112,4 +113,54 @@ done:
     free(frame_at);
     free(slots);
     return found;
+}
+
+#define DEADLINE_SLOTS_MAX 48 /* locals and value stack searched per frame */
+
+/* Is obj an asyncio.timeouts.Timeout, or a method bound to one? */
+static int holder_is_timeout(struct asyncio_reader *r, struct remote *mem, uint64_t obj)
+{
+    const struct layout *l = r->layout;
+    char name[32];
+    for (int hop = 0; hop < 2 && obj; hop++) {
+        uint64_t type;
+        if (remote_read_ptr(mem, obj + l->object_type, &type) != 0 ||
+            type_name_read(mem, l, type, name, sizeof name) != 0)
+            return 0;
+        if (strcmp(name, "Timeout") == 0)
+            return 1;
+        if (strcmp(name, "method") != 0 || remote_read_ptr(mem, obj + l->method_self, &obj) != 0)
+            return 0;
+    }
+    return 0;
+}
+
+int task_frames_hold_timeout(struct asyncio_reader *r, struct remote *mem,
+                             const struct task_set *set, const struct task_info *t)
+{
+    const struct layout *l = r->layout;
+    if (l->gen_iframe == LAYOUT_NONE || l->minor < 11)
+        return 0; /* asyncio.timeout is 3.11+ */
+    for (uint32_t k = 0; k < t->frame_count; k++) {
+        const struct raw_frame *f = &set->frames[t->frame_first + k];
+        int32_t nlocals = 0;
+        uint64_t slots[DEADLINE_SLOTS_MAX];
+        if (remote_read(mem, f->code + l->code_nlocalsplus, &nlocals, sizeof nlocals) != 0 ||
+            nlocals < 0 || nlocals > (1 << 16))
+            continue;
+        /* `async with asyncio.timeout(...)` leaves the Timeout's bound __aexit__
+         * (3.11-3.13) or the Timeout itself (3.14+) on the value stack, just
+         * above the locals; `as cm` also keeps it in a local. */
+        size_t n = (size_t)nlocals + 16 < DEADLINE_SLOTS_MAX ? (size_t)nlocals + 16 : DEADLINE_SLOTS_MAX;
+        if (remote_read(mem, f->addr + l->iframe_localsplus, slots, n * 8) != 0)
+            continue;
+        for (size_t s = 0; s < n; s++) {
+            uint64_t value = slots[s];
+            if (l->iframe_stackpointer != LAYOUT_NONE)
+                value &= ~(uint64_t)7; /* 3.14+ _PyStackRef tag bits */
+            if (value >= 4096 && holder_is_timeout(r, mem, value))
+                return 1;
+        }
+    }
+    return 0;
 }

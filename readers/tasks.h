@@ -153,6 +153,12 @@ struct task_holding {
 size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const struct task_set *set,
                          size_t max_frames, struct task_holding *out, size_t max_out);
 
+/* 1 when a frame of task t's chain holds an asyncio.timeout()/timeout_at()
+ * deadline (3.11+: a Timeout, or its bound __aexit__, in its locals or value
+ * stack).  A few dozen reads: for tasks already found waiting long. */
+int task_frames_hold_timeout(struct asyncio_reader *r, struct remote *mem,
+                             const struct task_set *set, const struct task_info *t);
+
 /* Internal pieces shared by tasks.c, task_batch.c, task_chain.c, task_links.c. */
 /* A C task's fields from the bytes of its TaskObj; *name gets its name object.  0, or -1
  * when the object does not look like a live task. */
