@@ -196,8 +196,22 @@ static void lives_owners(struct target *target, struct task_set *set, uint64_t n
     }
 }
 
+/* How a task that left the set ended: 3.14+ unlinks a task from its list
+ * when it finishes, so read it if it is still there (same coroutine). */
+static int owner_end_of_gone(struct target *target, const struct life *life)
+{
+    struct task_info info;
+    memset(&info, 0, sizeof info);
+    if (task_read_one(&target->asyncio, &target->live.base, life->owner, &info) != 0 ||
+        info.coro != life->owner_coro)
+        return LIFECYCLE_END_GONE;
+    return info.state == TASK_CANCELLED ? LIFECYCLE_END_CANCELLED
+           : info.state == TASK_DONE    ? LIFECYCLE_END_DONE
+                                        : LIFECYCLE_END_GONE;
+}
+
 /* Marks owners that ended; a task whose owner ended is an orphan candidate. */
-static void lives_owner_ends(uint64_t now)
+static void lives_owner_ends(struct target *target, uint64_t now)
 {
     for (size_t i = 0; i < lt.count; i++) {
         struct life *life = &lt.lives[i];
@@ -207,7 +221,7 @@ static void lives_owner_ends(uint64_t now)
         if (owner && owner->coro != life->owner_coro)
             owner = NULL; /* the address holds another task now */
         if (!owner)
-            life->owner_end = LIFECYCLE_END_GONE;
+            life->owner_end = owner_end_of_gone(target, life);
         else if (owner->state == TASK_DONE)
             life->owner_end = LIFECYCLE_END_DONE;
         else if (owner->state == TASK_CANCELLED)
@@ -421,7 +435,7 @@ void lifecycle_watch_snapshot(struct target *target, struct store *store, uint64
     sampler_tasks_read_codes(target);
     lives_merge(store, set, now_ns);
     lives_owners(target, set, now_ns);
-    lives_owner_ends(now_ns);
+    lives_owner_ends(target, now_ns);
     lives_awaits(target, store, set, now_ns);
     lives_spawns(target, store, set, now_ns);
     lives_stopped_loops(target, store, set, now_ns);

@@ -132,7 +132,9 @@ static void watch_gauges(struct target *target, struct store *store, uint64_t no
 {
     const struct layout *l = &target->runtime.layout;
     store_gauge(store, now_ns, store_string(store, "threads"), target->thread_count);
-    if (lw.probe_ns == 0 || now_ns - lw.probe_ns >= PROBE_REFRESH_NS) {
+    /* __main__ is looked for at every gauge until found (a phase set early
+     * must not be missed), modules that may never be imported once a second */
+    if (lw.probe_ns == 0 || now_ns - lw.probe_ns >= PROBE_REFRESH_NS || !lw.probe.main_dict) {
         lw.probe_ns = now_ns ? now_ns : 1;
         if (!lw.probe.thread_queues || !lw.probe.main_dict ||
             (!lw.probe.process_wakeups && l->minor >= 9))

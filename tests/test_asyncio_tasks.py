@@ -745,11 +745,13 @@ def test_task_churn_is_recorded_and_dumped_without_failing(python, profiler, sta
                                                            tmp_path):
     workload = start_workload(python, CHURN)
     raw, collapsed = tmp_path / "churn.pcp", tmp_path / "churn.txt"
+    # the lifecycle checks ride along: their task bookkeeping under 10,000 tasks/s
     run = profiler.run("record", "--pid", workload.pid, "--group", "task", "--tasks", "all",
-                       "-r", 1000, "-d", 5, "-o", raw, timeout=60)
+                       "--check-lifecycle", "-r", 1000, "-d", 2.5, "-o", raw, timeout=60)
     assert run.returncode == 0, run.describe()
     assert not CRASH.search(run.stderr), run.describe()
     assert run.summary()["samples"] > 0, run.describe()
+    assert b"\nVerdict: " in run.stdout, run.describe()
     assert_running_freely(workload.pid, busy=False)  # it churns at ~10% of a CPU
 
     report = profiler.run("report", raw, "-o", collapsed)
