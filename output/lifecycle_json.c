@@ -179,8 +179,9 @@ static void json_fan_out(struct json *j, const struct lifecycle_report *r)
 static void json_shutdown(struct json *j, const struct lifecycle_report *r)
 {
     const struct profile_lifecycle_event *s = r->shutdown;
-    put(j, ",\"shutdown\":{\"process_exited\":%s,",
-        !s ? "null" : s->value == 1 ? "true" : "false");
+    /* without a SHUTDOWN event, whether the recording ended with the target */
+    int exited = s ? s->value == 1 : r->profile->target_exited;
+    put(j, ",\"shutdown\":{\"process_exited\":%s,", exited ? "true" : "false");
     number(j, "main_finished_s", s ? seconds(s->start_ns) : NAN, 6);
     put(j, ",");
     number(j, "exit_after_s", s ? seconds(s->duration_ns) : NAN, 6);

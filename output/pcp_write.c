@@ -47,7 +47,7 @@ static void pcp_put_varint(struct pcp_writer *w, uint64_t value)
 
 static void pcp_put_svarint(struct pcp_writer *w, int64_t value)
 {
-    pcp_put_varint(w, ((uint64_t)value << 1) ^ (uint64_t)(value >> 63));
+    pcp_put_varint(w, ((uint64_t)value << 1) ^ (value < 0 ? UINT64_MAX : 0)); /* zigzag */
 }
 
 /* Room for a record of `varints` varints and `bytes` raw bytes. */

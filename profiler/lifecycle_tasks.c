@@ -389,7 +389,22 @@ static void lives_spawns(struct target *target, struct store *store, struct task
     }
 }
 
-/* Tasks pending on a loop that is not running, awaited by no task. */
+/* Loops seen stopped in the previous snapshot. */
+static uint64_t stopped_before[LOOPS_MAX];
+static int stopped_before_count;
+
+static int was_stopped_before(uint64_t loop)
+{
+    for (int i = 0; i < stopped_before_count; i++)
+        if (stopped_before[i] == loop)
+            return 1;
+    return 0;
+}
+
+/* Tasks pending on a loop that is not running, in two snapshots in a row (a
+ * loop is briefly not running between run_until_complete calls, e.g. while
+ * asyncio.run starts and ends), suspended in an await, awaited by no task
+ * and with no done callback (asyncio.run's main task has one). */
 static void lives_stopped_loops(struct target *target, struct store *store,
                                 struct task_set *set, uint64_t now)
 {
@@ -402,7 +417,8 @@ static void lives_stopped_loops(struct target *target, struct store *store,
     for (size_t i = 0; i < set->count; i++) {
         const struct task_info *t = &set->tasks[i];
         struct life *life = &lt.lives[i];
-        if (t->state != TASK_PENDING || t->parent_count || life->exit_reported || !t->loop)
+        if (t->state != TASK_PENDING || t->parent_count || life->exit_reported || !t->loop ||
+            t->frame_count == 0 || t->callback0 != 0)
             continue;
         int k = 0;
         while (k < loop_count && loops[k].loop != t->loop)
@@ -417,7 +433,7 @@ static void lives_stopped_loops(struct target *target, struct store *store,
                                              ident != 0);
             loop_count++;
         }
-        if (loops[k].running)
+        if (loops[k].running || !was_stopped_before(t->loop))
             continue;
         char text[TEXT_MAX];
         chain_text(target, set, t, text, sizeof text);
@@ -425,6 +441,10 @@ static void lives_stopped_loops(struct target *target, struct store *store,
         emit(store, LIFECYCLE_EXIT_TASK, now, 0, life->name, STORE_NO_TASK,
              store_string(store, text), 0);
     }
+    stopped_before_count = 0;
+    for (int k = 0; k < loop_count; k++)
+        if (!loops[k].running)
+            stopped_before[stopped_before_count++] = loops[k].loop;
 }
 
 void lifecycle_watch_snapshot(struct target *target, struct store *store, uint64_t now_ns)

@@ -131,7 +131,15 @@ static void watch_shutdown_tick(struct target *target, uint64_t now_ns)
 static void watch_gauges(struct target *target, struct store *store, uint64_t now_ns)
 {
     const struct layout *l = &target->runtime.layout;
-    store_gauge(store, now_ns, store_string(store, "threads"), target->thread_count);
+    /* The thread count means something while the main thread runs Python:
+     * not once it waits in _shutdown or finalises (daemon threads' states are
+     * dropped then), where a dip would read as threads coming back. */
+    int main_running = 0;
+    for (size_t i = 0; i < target->thread_count && !main_running; i++)
+        main_running = target_native_tid(target, &target->threads[i]) == (uint64_t)target->pid &&
+                       target->threads[i].innermost != 0;
+    if (main_running && !lw.in_shutdown)
+        store_gauge(store, now_ns, store_string(store, "threads"), target->thread_count);
     /* __main__ is looked for at every gauge until found (a phase set early
      * must not be missed), modules that may never be imported once a second */
     if (lw.probe_ns == 0 || now_ns - lw.probe_ns >= PROBE_REFRESH_NS || !lw.probe.main_dict) {

@@ -209,21 +209,16 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
         return store_task_cycle(store, time_ns, text);
     }
     case PCP_LIFECYCLE: {
-        struct store_lifecycle_event e;
-        uint64_t kind = pcp_varint(c);
-        e.kind = (int)(kind & 0xff);
-        e.start_ns = pcp_varint(c);
-        e.duration_ns = pcp_varint(c);
+        uint64_t kind = pcp_varint(c), start = pcp_varint(c), duration = pcp_varint(c);
         uint64_t text[3] = {pcp_varint(c), pcp_varint(c), pcp_varint(c)};
-        uint32_t *ids[3] = {&e.subject, &e.other, &e.where};
-        e.value = pcp_varint(c);
+        uint64_t value = pcp_varint(c);
+        uint32_t ids[3] = {STORE_NO_TASK, STORE_NO_TASK, STORE_NO_TASK}; /* 0 in the file: none */
         if (c->bad || kind > 0xff)
             return -1;
-        for (int i = 0; i < 3; i++) {
-            *ids[i] = STORE_NO_TASK;
-            if (text[i] != 0 && pcp_ids_get(&r->strings, text[i] - 1, ids[i]) != 0)
+        for (int i = 0; i < 3; i++)
+            if (text[i] != 0 && pcp_ids_get(&r->strings, text[i] - 1, &ids[i]) != 0)
                 return -1;
-        }
+        struct store_lifecycle_event e = {(int)kind, start, duration, ids[0], ids[1], ids[2], value};
         return store_lifecycle_event(store, &e);
     }
     case PCP_GAUGE: {
