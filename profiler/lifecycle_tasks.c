@@ -450,7 +450,7 @@ static void lives_stopped_loops(struct target *target, struct store *store,
 void lifecycle_watch_snapshot(struct target *target, struct store *store, uint64_t now_ns)
 {
     struct task_set *set = &target->task_set;
-    if (set->capped || life_room(set->count) != 0)
+    if (set->capped || life_room(set->count + 1) != 0) /* + 1: never empty arrays */
         return;
     sampler_tasks_read_codes(target);
     lives_merge(store, set, now_ns);
