@@ -296,7 +296,7 @@ static void text_shutdown(struct text *t, const struct lifecycle_report *r)
     for (size_t i = 0; i < rows(r->exit_task_count); i++) {
         put(t, "  task ");
         put_clean(t, r->exit_tasks[i]->subject, NAME_MAX_CHARS);
-        put(t, " was pending at exit, awaited by nothing\n");
+        put(t, " was left pending by its stopped event loop, awaited by nothing\n");
         put_chain(t, r->exit_tasks[i]->where);
     }
     more_rows(t, r->exit_task_count, "tasks");

@@ -100,9 +100,11 @@ enum lifecycle_kind {
      * a non-daemon thread), "alive" when it was still there at exit (daemon);
      * where: its last stack, innermost first. */
     LIFECYCLE_EXIT_THREAD = 4,
-    /* subject: a task pending in the last task snapshot before the process
-     * exited, awaited by no task (nothing would have waited for it);
-     * start_ns: that snapshot; where: its await chain. */
+    /* subject: a task left pending by its event loop: the loop was seen not
+     * running in two snapshots in a row while the task, suspended in an await,
+     * was awaited by no task and had no done callback (what asyncio.run leaves
+     * behind, or loop.stop() with work in flight); start_ns: when; where: its
+     * await chain. */
     LIFECYCLE_EXIT_TASK = 5,
     /* subject: the coroutine function of tasks first seen in a snapshot,
      * "work (app.py:12)"; value: how many; start_ns: the snapshot; other: the

@@ -633,7 +633,7 @@ static void test_shutdown_names_what_held_exit_up(void)
                     "      at linger (app.py:10)\n"
                     "  thread ThreadPoolExecutor-0_0 (tid 1236) held exit up for 1.50 s "
                     "(executor worker)\n"
-                    "  task forgotten was pending at exit, awaited by nothing\n"
+                    "  task forgotten was left pending by its stopped event loop, awaited by nothing\n"
                     "      at sleep (tasks.py:600) <- forgotten (app.py:30)\n"
                     "  daemon thread ticker (tid 1235) was still running at exit\n"),
           "shutdown: the last SHUTDOWN, threads, the task, daemons as information");
@@ -874,7 +874,7 @@ static void test_null_strings_everywhere(void)
     check(has(text, "\n  ?  pending 30.0 s after its owner ? was finished (at 1.0 s)\n") &&
               has(text, "\n  ?  waiting 30.0 s since 1.0 s\n") &&
               has(text, "\n  thread ? (tid 1) was still running at exit\n") &&
-              has(text, "\n  task ? was pending at exit, awaited by nothing\n"),
+              has(text, "\n  task ? was left pending by its stopped event loop, awaited by nothing\n"),
           "null strings: '?' for every absent name");
     check(!has(text, "spawned:") && has(text, "      call site: ?  (3 samples)\n"),
           "null strings: a spawn without a name is left out; a nameless call site");
