@@ -61,28 +61,6 @@ int render_profile(FILE *out, const char *out_name, enum output_format format,
     return rc;
 }
 
-int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms,
-                      double stuck_s)
-{
-    struct profile profile;
-    memset(&profile, 0, sizeof profile);
-    if (store_view(store, &profile) != 0) {
-        fprintf(stderr, "pyconc-prof: out of memory while writing the contention report\n");
-        return -1;
-    }
-    struct contention_options options = {loop_block_ms, stuck_s};
-    /* Colours only for a terminal, and never when NO_COLOR is set (no-color.org). */
-    const char *no_color = getenv("NO_COLOR");
-    int color = isatty(fileno(out)) && !(no_color && *no_color);
-    int rc = json    ? contention_json_write(out, &profile, &options)
-             : color ? contention_text_write_color(out, &profile, &options)
-                     : contention_text_write(out, &profile, &options);
-    if (rc != 0)
-        fprintf(stderr, "pyconc-prof: cannot write the contention report: %s\n", strerror(errno));
-    store_view_free(&profile);
-    return rc;
-}
-
 /* The view with the metadata the report headers show.  0 or -1 (message printed). */
 static int render_view(const struct store *store, const struct render_meta *meta,
                        struct profile *profile)

@@ -24,10 +24,6 @@ struct render_meta {
 int render_profile(FILE *out, const char *out_name, enum output_format format,
                    const struct store *store, const struct render_meta *meta);
 
-/* Writes the contention report of store (text, or JSON).  0 or -1 (message printed). */
-int render_contention(FILE *out, const struct store *store, int json, double loop_block_ms,
-                      double stuck_s);
-
 /* The end-of-run reports options ask for (--contention, --check-lifecycle),
  * text or --json (both: one object {"contention": ..., "lifecycle": ...}).
  * *findings: the lifecycle checks with a finding (enum lifecycle_check bits).
