@@ -5,7 +5,7 @@
  * the previous one by task address (the same address with another coroutine
  * is another task).  Per task we keep:
  *   - its owner: the first task seen awaiting it, else a task seen holding it
- *     in a local variable of a suspended frame (readers/task_holders.c) that
+ *     in a local variable of a suspended frame (readers/task_frame_refs.c) that
  *     was seen no later than it; when the owner ends (done, cancelled, or gone
  *     from the set: finished and freed) while the task stays pending for a
  *     second or more, the task is an orphan;

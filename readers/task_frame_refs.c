@@ -1,4 +1,5 @@
-/* task_holders.c - which task holds which other task in a local variable.
+/* task_frame_refs.c - what the suspended frames of tasks refer to: other tasks
+ * (who holds whom in a local variable) and deadlines (asyncio.timeout).
  *
  * asyncio does not record who created a task.  The usual creator keeps the
  * Task it created in a local variable (t = asyncio.create_task(...)), so the
