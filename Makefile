@@ -41,8 +41,13 @@ pythons:
 unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
+# Two tests at a time (pytest-xdist): they mostly wait on workloads that sleep, so
+# this halves the suite's time on two cores; TEST_JOBS=1 runs them one by one.
+TEST_JOBS ?= 2
+PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
+
 e2e-test: pyconc-prof
-	$(PYTEST) -q tests $(PYTEST_ARGS)
+	$(PYTEST) -q $(PYTEST_JOBS) tests $(PYTEST_ARGS)
 
 test: deps pythons
 	$(MAKE) all
@@ -56,7 +61,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 asan-test: deps pythons
 	$(MAKE) all unit-test BUILD=build-asan BIN=build-asan/pyconc-prof CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PYCONC_PROF=build-asan/pyconc-prof \
-	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q tests $(PYTEST_ARGS)
+	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) tests $(PYTEST_ARGS)
 
 demo: deps all
 	scripts/demo
