@@ -15,7 +15,7 @@ OBJECTS := $(patsubst %.c,$(BUILD)/%.o,$(SOURCES))
 LIB_OBJECTS := $(filter-out $(BUILD)/profiler/main.o,$(OBJECTS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 
-.PHONY: all test unit-test e2e-test asan-test demo install deps pythons format lint clean
+.PHONY: all test unit-test e2e-test asan-test fuzz demo install deps pythons format lint clean
 
 all: $(BIN)
 
@@ -52,6 +52,7 @@ e2e-test: pyconc-prof
 test: deps pythons
 	$(MAKE) all
 	$(MAKE) unit-test
+	$(MAKE) fuzz FUZZ_SECONDS=60
 	$(MAKE) e2e-test
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -62,6 +63,30 @@ asan-test: deps pythons
 	$(MAKE) all unit-test BUILD=build-asan BIN=build-asan/pyconc-prof CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PYCONC_PROF=build-asan/pyconc-prof \
 	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) tests $(PYTEST_ARGS)
+
+# The readers' fuzzer (libFuzzer, Debian's clang) under ASan and UBSan: the
+# regression inputs first, then FUZZ_SECONDS of fuzzing from seed snapshots of
+# live interpreters (taken once into build-fuzz/seeds: they hold this machine's
+# paths, so they are not kept in the repository).  New interesting inputs go to
+# build-fuzz/corpus; a crash or hang leaves its input in build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=all
+fuzz: deps pythons all
+	@mkdir -p build-fuzz/corpus build-fuzz/seeds
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -o build-fuzz/readers_fuzz tests/fuzz/readers_fuzz.c \
+	  $(wildcard readers/*.c) $(LDLIBS)
+	@[ -n "$$(ls build-fuzz/seeds)" ] || scripts/snapshot-readers build-fuzz/seeds
+	@set -e; for input in tests/fuzz/regressions/*.snap; do \
+	  [ -e "$$input" ] || continue; build-fuzz/readers_fuzz "$$input" 2>&1 | tail -1; done
+	@echo "fuzzing the readers for $(FUZZ_SECONDS) s (log: build-fuzz/fuzz.log)"
+	@build-fuzz/readers_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus build-fuzz/seeds \
+	  > build-fuzz/fuzz.log 2>&1; rc=$$?; \
+	  if [ $$rc -ne 0 ]; then tail -60 build-fuzz/fuzz.log; fi; \
+	  grep -E "^stat::(number_of_executed_units|peak_rss_mb)|DONE" build-fuzz/fuzz.log; \
+	  echo "fuzz: exit $$rc ($$(ls build-fuzz/corpus | wc -l) inputs in build-fuzz/corpus)"; exit $$rc
 
 demo: deps all
 	scripts/demo
@@ -79,6 +104,6 @@ lint:
 	  --suppress=missingIncludeSystem -D_GNU_SOURCE $(SOURCES)
 
 clean-build:
-	rm -rf $(BUILD) build-asan pyconc-prof
+	rm -rf $(BUILD) build-asan build-fuzz pyconc-prof
 
 clean: clean-build

@@ -21,6 +21,7 @@
 #include "diff_command.h"
 #include "dump_command.h"
 #include "options.h"
+#include "../readers/remote_recorder.h"
 #include "lifecycle_watch.h"
 #include "pcp_read.h"
 #include "pcp_stream.h"
@@ -356,7 +357,19 @@ static int main_dump(const struct options *options)
         target_close(&target);
         return EXIT_USAGE;
     }
+    /* PYCONC_SNAPSHOT=FILE (scripts/snapshot-readers): also save the memory the
+     * dump read, as a seed for the readers' fuzzer. */
+    const char *snapshot = getenv("PYCONC_SNAPSHOT");
+    if (snapshot && *snapshot)
+        remote_recorder_start(&target.live.base);
     int rc = dump_run(&target, options->json, options->tasks != TASKS_OFF, options->max_tasks, out);
+    if (snapshot && *snapshot &&
+        remote_recorder_save(snapshot, target.runtime.minor, target.runtime.runtime_addr,
+                             target.interp) != 0) {
+        fprintf(stderr, "pyconc-prof: cannot write the snapshot %s: %s\n", snapshot,
+                strerror(errno));
+        rc = -1;
+    }
     target_close(&target);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", options->output, strerror(errno));
