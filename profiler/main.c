@@ -172,7 +172,27 @@ static void main_summary(const struct store *store, const struct sampler_stats *
     if (stats->tasks_dropped || stats->tasks_torn)
         fprintf(stderr, ", %llu tasks not read (torn or over the cap), %llu task reads torn",
                 (unsigned long long)stats->tasks_dropped, (unsigned long long)stats->tasks_torn);
-    fprintf(stderr, "%s)\n", stats->target_exited ? ", target exited" : "");
+    fprintf(stderr, "%s)\n",
+            stats->target_exited                          ? ", target exited"
+            : stats->target_replaced == SAMPLER_EXECED     ? ", target exec'd a new program"
+            : stats->target_replaced == SAMPLER_PID_REUSED ? ", target's pid reused"
+                                                           : "");
+}
+
+/* Why a recording stopped early, when the target was replaced under its pid. */
+static void main_replaced(const struct target *target, const struct sampler_stats *stats)
+{
+    if (stats->target_replaced == SAMPLER_EXECED)
+        fprintf(stderr,
+                "pyconc-prof: process %d exec'd a new program after %.1f s; the recording stops "
+                "there (the output holds what came before; profile the new program with "
+                "--pid %d)\n",
+                target->pid, stats->elapsed_s, target->pid);
+    else if (stats->target_replaced == SAMPLER_PID_REUSED)
+        fprintf(stderr,
+                "pyconc-prof: process %d exited and its pid now belongs to another process; "
+                "the recording stops at %.1f s (not profiling a stranger)\n",
+                target->pid, stats->elapsed_s);
 }
 
 static void main_stats(const struct target *target, const struct sampler_stats *stats)
@@ -193,12 +213,14 @@ struct main_outputs {
     const char *name[OPTIONS_MAX_OUTPUTS];
     FILE *file[OPTIONS_MAX_OUTPUTS];
     enum output_format format[OPTIONS_MAX_OUTPUTS];
+    int failed[OPTIONS_MAX_OUTPUTS]; /* writing it failed (message printed) */
 };
 
 /* Opens every output before anything else happens: an unwritable path fails
  * before the target is touched.  0, or -1 (message printed, all closed). */
 static int main_open_outputs(const struct options *options, struct main_outputs *outs)
 {
+    memset(outs, 0, sizeof *outs);
     outs->count = options->output_count ? options->output_count : 1;
     for (int i = 0; i < outs->count; i++) {
         outs->format[i] = options_output_format(options, i);
@@ -218,14 +240,31 @@ static int main_open_outputs(const struct options *options, struct main_outputs 
     return 0;
 }
 
+/* A file whose writing failed is removed, so nothing half-written looks like a
+ * profile; a .pcp stays: it reads up to its last whole block and says it was cut. */
+static void main_remove_partial(const char *path, enum output_format format)
+{
+    if (format != FORMAT_RAW && unlink(path) == 0)
+        fprintf(stderr, "pyconc-prof: removed the incomplete %s\n", path);
+}
+
 static int main_close_outputs(struct main_outputs *outs)
 {
     int rc = 0;
-    for (int i = 0; i < outs->count; i++)
-        if (outs->file[i] != stdout && fclose(outs->file[i]) != 0) {
+    for (int i = 0; i < outs->count; i++) {
+        if (outs->file[i] == stdout) {
+            rc |= -outs->failed[i];
+            continue;
+        }
+        if (fclose(outs->file[i]) != 0) {
             fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[i], strerror(errno));
+            outs->failed[i] = 1;
+        }
+        if (outs->failed[i]) {
+            main_remove_partial(outs->name[i], outs->format[i]);
             rc = -1;
         }
+    }
     return rc;
 }
 
@@ -276,8 +315,10 @@ static int main_sample_and_write(struct target *target, const struct options *op
                                duration_ns,     options->rate_hz,        main_mode_name(options)};
     for (int i = 0; i < outs->count; i++)
         if (i != raw && render_profile(outs->file[i], outs->name[i], outs->format[i], store,
-                                       &meta) != 0)
+                                       &meta) != 0) {
+            outs->failed[i] = 1;
             result = 1;
+        }
     /* The reports go to standard output unless a profile is being written there. */
     if ((options->contention || options->check_lifecycle) &&
         render_reports(options->output_count ? stdout : stderr, store, &meta, options,
@@ -317,6 +358,7 @@ static int main_record(const struct options *options)
             exit_code = EXIT_ATTACH; /* --blocking could not pause it; message printed */
         } else {
             exit_code = written ? EXIT_USAGE : 0;
+            main_replaced(&target, &stats);
             main_summary(&store, &stats);
             if (options->stats)
                 main_stats(&target, &stats);
@@ -421,6 +463,8 @@ static int main_report(const struct options *options)
         main_write_failed(options);
         rc = -1;
     }
+    if (out != stdout && rc != 0)
+        main_remove_partial(options->output, FORMAT_COLLAPSED);
     store_free(&store);
     if (rc != 0)
         return EXIT_USAGE;
@@ -437,14 +481,28 @@ int main(int argc, char **argv)
         return 0;
     main_install_signals();
     main_raise_file_limit();
+    int rc;
     switch (options.command) {
     case COMMAND_DUMP:
-        return main_dump(&options);
+        rc = main_dump(&options);
+        break;
     case COMMAND_REPORT:
-        return main_report(&options);
+        rc = main_report(&options);
+        break;
     case COMMAND_DIFF:
-        return diff_command(&options);
+        rc = diff_command(&options);
+        break;
     default:
-        return main_record(&options);
+        rc = main_record(&options);
+        break;
     }
+    /* Standard output closed early (`| head`) or full: say so, and fail. */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pyconc-prof: cannot write standard output: %s\n",
+                errno ? strerror(errno) : "write error");
+        if (rc == 0)
+            rc = EXIT_USAGE;
+    }
+    return rc;
 }

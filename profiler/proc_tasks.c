@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -122,4 +123,43 @@ int proc_alive(int pid)
     text[got] = '\0';
     char state = proc_stat_state(text);
     return state != 0 && state != 'Z' && state != 'X';
+}
+
+int proc_identity_read(int pid, struct proc_identity *out)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0)
+        return -1;
+    text[got] = '\0';
+    const char *at = strrchr(text, ')');
+    if (!at)
+        return -1;
+    /* fields after "pid (comm)": 3 state ... 22 starttime ... 26 startcode,
+     * 27 endcode, 28 startstack (proc(5)) */
+    uint64_t fields[29] = {0};
+    int field = 2;
+    for (const char *p = at + 1; *p && field < 28;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        field++;
+        char *end;
+        unsigned long long value = strtoull(p, &end, 10);
+        fields[field] = end != p ? (uint64_t)value : 0;
+        while (*p && *p != ' ')
+            p++;
+    }
+    if (field < 28)
+        return -1;
+    out->start_time = fields[22];
+    out->start_code = fields[26];
+    out->start_stack = fields[28];
+    return 0;
 }

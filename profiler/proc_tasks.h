@@ -38,4 +38,14 @@ void proc_tasks_next_sample(struct proc_tasks *tasks);
 /* 1 while process pid exists and is not a zombie. */
 int proc_alive(int pid);
 
+/* What tells one process image from another under the same pid: the start
+ * time (a reused pid is a new process) and where its code and stack start
+ * (an exec maps a new image). */
+struct proc_identity {
+    uint64_t start_time, start_code, start_stack;
+};
+
+/* Reads pid's identity from /proc/PID/stat.  0, or -1 (gone). */
+int proc_identity_read(int pid, struct proc_identity *out);
+
 #endif

@@ -227,10 +227,39 @@ static void sampler_progress(const struct sampler_stats *stats, const struct sto
     fflush(stderr);
 }
 
+/* The process image sampling started on; start_time 0: unknown. */
+static struct proc_identity sampler_identity;
+
+/* 1 when the target is no longer the process we attached to: it exited, it
+ * exec'd a new program (new code and stack addresses), or its pid now names
+ * another process (another start time).  Sets the reason in stats. */
+static int sampler_target_gone(const struct target *target, struct sampler_stats *stats)
+{
+    struct proc_identity now;
+    if (!proc_alive(target->pid) || proc_identity_read(target->pid, &now) != 0) {
+        stats->target_exited = 1;
+        return 1;
+    }
+    if (sampler_identity.start_time == 0)
+        return 0;
+    if (now.start_time != sampler_identity.start_time) {
+        stats->target_replaced = SAMPLER_PID_REUSED;
+        return 1;
+    }
+    if ((now.start_code && now.start_code != sampler_identity.start_code) ||
+        (now.start_stack && now.start_stack != sampler_identity.start_stack)) {
+        stats->target_replaced = SAMPLER_EXECED;
+        return 1;
+    }
+    return 0;
+}
+
 int sampler_run(struct target *target, const struct options *options, struct store *store,
                 struct sampler_stats *stats, const struct sampler_hook *hook)
 {
     memset(stats, 0, sizeof *stats);
+    if (proc_identity_read(target->pid, &sampler_identity) != 0)
+        memset(&sampler_identity, 0, sizeof sampler_identity);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
     if (options->blocking && blocking_attach(&sampler_blocking, target->pid) != 0) {
         fprintf(stderr,
@@ -254,10 +283,8 @@ int sampler_run(struct target *target, const struct options *options, struct sto
         int failed = sampler_tick(target, options, store, stats) != 0;
         uint64_t now = monotonic_ns();
         stats->busy_ns += now - tick_start;
-        if (failed && !proc_alive(target->pid)) {
-            stats->target_exited = 1;
+        if (failed && sampler_target_gone(target, stats))
             break;
-        }
         if (hook && hook->after_tick(hook->ctx, store, now) != 0) {
             stats->output_failed = 1; /* a write failed: stop, the caller reports it */
             break;
@@ -278,10 +305,8 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             sampler_progress(stats, store, start);
             next_progress = now + 500000000ull;
         }
-        if ((stats->ticks & 63) == 0 && !proc_alive(target->pid)) {
-            stats->target_exited = 1;
+        if ((stats->ticks & 63) == 0 && sampler_target_gone(target, stats))
             break;
-        }
         sampler_wait_until(deadline);
     }
     if (options->blocking)

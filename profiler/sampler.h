@@ -22,7 +22,13 @@ struct sampler_stats {
     uint64_t tasks_capped;   /* snapshots cut at --max-tasks */
     double elapsed_s;
     int target_exited;
+    int target_replaced;   /* SAMPLER_EXECED or SAMPLER_PID_REUSED: stopped there */
     int output_failed;
+};
+
+enum {
+    SAMPLER_EXECED = 1,     /* the target exec'd a new program */
+    SAMPLER_PID_REUSED = 2, /* the target exited and its pid went to another process */
 };
 
 /* Set by signal handlers: stop at the next tick. */
