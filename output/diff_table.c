@@ -56,34 +56,22 @@ static void diff_table_style(struct diff_table *table, const char *code)
         diff_table_printf(table, "%s", code);
 }
 
-/* Byte length of the next character (a bad byte counts as one). */
 static size_t diff_table_char_len(const char *text)
 {
     size_t len = frame_text_utf8_length(text);
     return len ? len : 1;
 }
 
-static size_t diff_table_chars(const char *text)
-{
-    size_t chars = 0;
-
-    for (; *text; text += diff_table_char_len(text))
-        chars++;
-    return chars;
-}
-
 /* Up to max characters, cleaned. */
 static void diff_table_put_clean(struct diff_table *table, const char *text, size_t max)
 {
-    for (size_t chars = 0; *text && chars < max; chars++) {
-        size_t len = frame_text_utf8_length(text);
-        unsigned char c = (unsigned char)*text;
-
-        if (len == 0 || c < 0x20 || c == 0x7F)
-            diff_table_printf(table, "?");
-        else
-            diff_table_printf(table, "%.*s", (int)len, text);
-        text += len ? len : 1;
+    char clean[1024]; /* 200 characters cleaned take at most 800 bytes */
+    while (*text && max > 0) {
+        size_t step = max < 200 ? max : 200;
+        size_t chars = frame_text_chars(text, step);
+        text += frame_text_clean(text, step, clean, sizeof clean);
+        diff_table_printf(table, "%s", clean);
+        max -= chars;
     }
 }
 
@@ -92,7 +80,7 @@ static void diff_table_put_clean(struct diff_table *table, const char *text, siz
 static void diff_table_put_cell(struct diff_table *table, const char *text, size_t width,
                                 int keep_end)
 {
-    size_t chars = diff_table_chars(text);
+    size_t chars = frame_text_chars(text, (size_t)-1);
 
     if (chars <= width) {
         diff_table_put_clean(table, text, chars);
@@ -181,8 +169,8 @@ static void diff_table_functions(struct diff_table *table, const struct diff_res
     size_t name_width, file_width;
 
     for (size_t i = 0; i < rows; i++) {
-        size_t n = diff_table_chars(r->functions[i].name);
-        size_t f = diff_table_chars(r->functions[i].file);
+        size_t n = frame_text_chars(r->functions[i].name, (size_t)-1);
+        size_t f = frame_text_chars(r->functions[i].file, (size_t)-1);
         name_chars = n > name_chars ? n : name_chars;
         file_chars = f > file_chars ? f : file_chars;
     }
@@ -245,7 +233,7 @@ static void diff_table_sites(struct diff_table *table, const struct diff_result 
 
         snprintf(labels[i], sizeof labels[i], "lock-wait in %s (%s:%d)", site->name, site->file,
                  site->line);
-        chars = diff_table_chars(labels[i]);
+        chars = frame_text_chars(labels[i], (size_t)-1);
         width = chars > width ? chars : width;
     }
     width = diff_table_width(width, 1, DIFF_SITE_MAX);

@@ -75,6 +75,38 @@ size_t frame_text_utf8_length(const char *s)
     return len;
 }
 
+size_t frame_text_chars(const char *text, size_t max)
+{
+    size_t chars = 0;
+    for (; *text && chars < max; chars++) {
+        size_t len = frame_text_utf8_length(text);
+        text += len ? len : 1;
+    }
+    return chars;
+}
+
+size_t frame_text_clean(const char *text, size_t max, char *out, size_t cap)
+{
+    size_t used = 0, at = 0;
+    for (size_t chars = 0; text[at] && chars < max; chars++) {
+        size_t len = frame_text_utf8_length(text + at);
+        unsigned char c = (unsigned char)text[at];
+        int printable = len != 0 && c >= 0x20 && c != 0x7F;
+        size_t need = printable ? len : 1;
+        if (used + need + 1 > cap)
+            break;
+        if (printable)
+            memcpy(out + used, text + at, len);
+        else
+            out[used] = '?';
+        used += need;
+        at += len ? len : 1;
+    }
+    if (cap)
+        out[used] = '\0';
+    return at;
+}
+
 static void frame_text_put_clean(struct frame_text_sink *sink, const char *text)
 {
     while (*text) {

@@ -35,6 +35,14 @@ size_t frame_text_thread(char *buf, size_t cap, const struct profile_thread *thr
  * passes is also a legal XML character (control characters aside). */
 size_t frame_text_utf8_length(const char *s);
 
+/* Characters in text, up to max (a byte that starts no valid character counts as one). */
+size_t frame_text_chars(const char *text, size_t max);
+
+/* The first max characters of text, for a terminal: control characters and
+ * invalid bytes become '?'.  Writes at most cap - 1 bytes and a NUL; returns
+ * the bytes of text consumed (a whole character is never split). */
+size_t frame_text_clean(const char *text, size_t max, char *out, size_t cap);
+
 /* Every frame and thread of a profile rendered once, indexed like the
  * profile's own arrays.  Building it also checks that every stack's thread
  * and frame indexes are in range, so writers can index without checks. */

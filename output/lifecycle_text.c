@@ -50,41 +50,25 @@ static void style(struct text *t, const char *code)
         put(t, "%s", code);
 }
 
-/* Byte length of the next character; a bad byte counts as one. */
-static size_t char_length(const char *s)
-{
-    size_t len = frame_text_utf8_length(s);
-    return len ? len : 1;
-}
-
 /* Characters text takes once cut to max. */
 static size_t width_of(const char *text, size_t max)
 {
-    size_t chars = 0;
-    for (const char *s = text ? text : "?"; *s && chars < max; s += char_length(s))
-        chars++;
-    return chars;
+    return frame_text_chars(text ? text : "?", max);
 }
 
 /* text cleaned and cut to max characters ("..": cut); returns the characters written. */
 static size_t put_clean(struct text *t, const char *text, size_t max)
 {
     const char *s = text ? text : "?";
-    size_t limit = width_of(s, max + 1) > max ? max - 2 : max, chars = 0;
-    for (; *s && chars < limit; chars++) {
-        size_t len = frame_text_utf8_length(s);
-        unsigned char c = (unsigned char)*s;
-        if (len == 0 || c < 0x20 || c == 0x7F)
-            put(t, "?");
-        else
-            put(t, "%.*s", (int)len, s);
-        s += len ? len : 1;
-    }
-    if (*s) {
+    size_t limit = width_of(s, max + 1) > max ? max - 2 : max;
+    char clean[4 * CHAIN_MAX_CHARS + 1];
+    size_t used = frame_text_clean(s, limit, clean, sizeof clean);
+    put(t, "%s", clean);
+    if (s[used]) {
         put(t, "..");
-        chars += 2;
+        return frame_text_chars(clean, limit) + 2;
     }
-    return chars;
+    return frame_text_chars(clean, limit);
 }
 
 static void put_cell(struct text *t, const char *text, size_t width)

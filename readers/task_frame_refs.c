@@ -20,19 +20,6 @@
 
 #define HOLDER_SLOTS_MAX 32 /* locals searched per frame */
 
-static int holder_find(const struct task_set *set, uint64_t addr)
-{
-    size_t lo = 0, hi = set->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (set->tasks[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < set->count && set->tasks[lo].addr == addr ? (int)lo : -1;
-}
-
 size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const struct task_set *set,
                          size_t max_frames, struct task_holding *out, size_t max_out)
 {
@@ -102,7 +89,7 @@ size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const str
             uint64_t value = slots[k * HOLDER_SLOTS_MAX + s];
             if (l->iframe_stackpointer != LAYOUT_NONE)
                 value &= ~(uint64_t)7; /* 3.14+ _PyStackRef tag bits */
-            if (value == 0 || value == holder_addr || holder_find(set, value) < 0)
+            if (value == 0 || value == holder_addr || !task_set_find(set, value))
                 continue;
             out[found++] = (struct task_holding){holder_addr, value};
         }

@@ -402,7 +402,7 @@ static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t i
     return 0;
 }
 
-struct task_info *task_set_find(struct task_set *set, uint64_t addr)
+struct task_info *task_set_find(const struct task_set *set, uint64_t addr)
 {
     size_t lo = 0, hi = set->count;
     while (lo < hi) {

@@ -142,7 +142,7 @@ int task_object_kind(struct asyncio_reader *r, struct remote *mem, uint64_t obj,
 int task_type_kind(struct asyncio_reader *r, struct remote *mem, uint64_t type, int *gathering);
 
 /* The task at addr in a snapshot (tasks_read leaves it sorted), or NULL. */
-struct task_info *task_set_find(struct task_set *set, uint64_t addr);
+struct task_info *task_set_find(const struct task_set *set, uint64_t addr);
 
 /* A task holding another in a local variable of one of its suspended frames. */
 struct task_holding {

@@ -26,18 +26,7 @@
 #define DEEP 5000
 #define Z95 1.959963984540054
 
-static int passed;
-static int failed;
-
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 static int near(double a, double b, double tolerance)
 {
@@ -614,6 +603,5 @@ int main(int argc, char **argv)
     test_deep_stacks_do_not_recurse();
     test_errors_are_reported();
     test_numbers_ignore_the_locale();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -28,18 +28,7 @@
 #define DEEP_DEPTH 4096
 #define WIDE_STACKS 100000
 
-static int passed;
-static int failed;
-
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 /* A writer's output in memory. */
 struct output {
@@ -842,6 +831,5 @@ int main(int argc, char **argv)
         if (system(command) != 0)
             printf("note: could not remove %s\n", dir);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

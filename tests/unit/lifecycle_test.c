@@ -27,18 +27,7 @@
 #define MAX_DEPTH 8
 #define NS 1000000000ull
 
-static int passed;
-static int failed;
-
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 /* ---- building evidence ----------------------------------------------------- */
 
@@ -1045,6 +1034,5 @@ int main(void)
     test_color_marks_headings_and_findings();
     test_text_json_and_mask_agree();
     test_errors_are_reported();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -19,18 +19,7 @@
 
 #define DEEP_DEPTH 5000
 
-static int passed;
-static int failed;
-
-static void check(int ok, const char *what)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        printf("FAIL: %s\n", what);
-    }
-}
+#include "check.h"
 
 static size_t count_occurrences(const char *haystack, const char *needle)
 {
@@ -459,6 +448,5 @@ int main(int argc, char **argv)
     test_bad_index_rejected();
     if (argc > 1)
         check(save_svg(argv[1]) == 0, "svg saved");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }
