@@ -44,7 +44,11 @@ static void recorder_keep(uint64_t addr, const void *buf, size_t len)
     if (!data)
         return;
     memcpy(data, buf, len);
-    recorder.reads[recorder.count] = (struct recorded){addr, (uint32_t)len, (uint32_t)recorder.count, data};
+    struct recorded *kept = &recorder.reads[recorder.count];
+    kept->addr = addr;
+    kept->len = (uint32_t)len;
+    kept->order = (uint32_t)recorder.count;
+    kept->data = data; /* freed by remote_recorder_save */
     recorder.count++;
 }
 
