@@ -6,7 +6,8 @@
  * is another task).  Per task we keep:
  *   - its owner: the first task seen awaiting it, else a task seen holding it
  *     in a local variable of a suspended frame (readers/task_frame_refs.c) that
- *     was seen no later than it; when the owner ends (done, cancelled, or gone
+ *     was seen no later than it, else the one task whose code names its
+ *     coroutine function (co_names: `create_task(child())`); when the owner ends (done, cancelled, or gone
  *     from the set: finished and freed) while the task stays pending for a
  *     second or more, the task is an orphan;
  *   - its await point: innermost frame, instruction and awaited object; a
@@ -37,6 +38,7 @@
 #define TEXT_MAX 1024
 #define AWAITERS_DEPTH 16
 #define LOOPS_MAX 8
+#define CREATOR_NAMES 8             /* coroutine functions whose creator is looked for per snapshot */
 
 struct life {
     uint64_t addr, coro;
@@ -44,6 +46,7 @@ struct life {
     uint64_t first_ns;
     int state;
     int spawn_counted, exit_reported, closed;
+    int creator_tried; /* its creator was looked for by name (once) */
     uint64_t owner, owner_coro;
     uint32_t owner_name;
     uint64_t owner_end_ns; /* when the owner was first seen ended; 0: alive, or no owner */
@@ -208,6 +211,103 @@ static int owner_end_of_gone(struct target *target, const struct life *life)
     return info.state == TASK_CANCELLED ? LIFECYCLE_END_CANCELLED
            : info.state == TASK_DONE    ? LIFECYCLE_END_DONE
                                         : LIFECYCLE_END_GONE;
+}
+
+/* co_names answers, by (code object, name): direct-mapped, a collision recomputes. */
+static struct {
+    uint64_t code;
+    uint32_t name_hash;
+    int uses;
+} names_cache[1024];
+
+static uint32_t name_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
+static int code_uses_name_cached(struct target *target, uint64_t code, const char *name)
+{
+    uint32_t h = name_hash(name);
+    size_t slot = (size_t)((code >> 4) ^ h) & 1023;
+    if (names_cache[slot].code != code || names_cache[slot].name_hash != h) {
+        names_cache[slot].code = code;
+        names_cache[slot].name_hash = h;
+        names_cache[slot].uses =
+            code_uses_name(&target->live.base, target->asyncio.layout, code, name);
+    }
+    return names_cache[slot].uses;
+}
+
+/* A young task with neither awaiter nor holder (asyncio.create_task(child())
+ * kept nowhere, or in a global set): its creator is taken to be the one task,
+ * seen no later than it, whose suspended frames' code names its coroutine
+ * function (co_names).  Two or more such tasks: no owner rather than a guess. */
+static void lives_creators(struct target *target, struct task_set *set, uint64_t now)
+{
+    const char *names[CREATOR_NAMES];
+    uint64_t seen_by[CREATOR_NAMES]; /* the latest first sighting among its tasks */
+    int name_count = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        struct life *life = &lt.lives[i];
+        const struct task_info *t = &set->tasks[i];
+        if (life->owner || life->closed || life->creator_tried || t->frame_count == 0 ||
+            now - life->first_ns > YOUNG_NS)
+            continue;
+        struct code_info *code = sampler_tasks_frame_code(target, t->frame_first + t->frame_count - 1);
+        if (!code)
+            continue;
+        const char *dot = strrchr(code->name, '.');
+        const char *bare = dot ? dot + 1 : code->name;
+        int k = 0;
+        while (k < name_count && strcmp(names[k], bare) != 0)
+            k++;
+        if (k == name_count) {
+            if (name_count == CREATOR_NAMES)
+                continue;
+            names[name_count] = bare;
+            seen_by[name_count++] = 0;
+        }
+        if (life->first_ns > seen_by[k])
+            seen_by[k] = life->first_ns;
+    }
+    for (int k = 0; k < name_count; k++) {
+        const struct life *creator = NULL;
+        int candidates = 0;
+        for (size_t c = 0; c < set->count && candidates < 2; c++) {
+            const struct task_info *t = &set->tasks[c];
+            if (lt.lives[c].first_ns > seen_by[k] || t->frame_count == 0)
+                continue;
+            for (uint32_t f = 0; f < t->frame_count; f++) {
+                struct code_info *own = sampler_tasks_frame_code(target, t->frame_first + f);
+                const char *dot = own ? strrchr(own->name, '.') : NULL;
+                if (own && strcmp(dot ? dot + 1 : own->name, names[k]) == 0)
+                    break; /* a task of that same function is not its creator */
+                if (code_uses_name_cached(target, set->frames[t->frame_first + f].code, names[k])) {
+                    creator = &lt.lives[c];
+                    candidates++;
+                    break;
+                }
+            }
+        }
+        for (size_t i = 0; i < set->count; i++) {
+            struct life *life = &lt.lives[i];
+            const struct task_info *t = &set->tasks[i];
+            if (life->owner || life->closed || life->creator_tried || t->frame_count == 0 ||
+                now - life->first_ns > YOUNG_NS)
+                continue;
+            struct code_info *code =
+                sampler_tasks_frame_code(target, t->frame_first + t->frame_count - 1);
+            const char *dot = code ? strrchr(code->name, '.') : NULL;
+            if (!code || strcmp(dot ? dot + 1 : code->name, names[k]) != 0)
+                continue;
+            life->creator_tried = 1;
+            if (candidates == 1 && creator != life && creator->first_ns <= life->first_ns)
+                life_set_owner(life, creator);
+        }
+    }
 }
 
 /* Marks owners that ended; a task whose owner ended is an orphan candidate. */
@@ -455,6 +555,7 @@ void lifecycle_watch_snapshot(struct target *target, struct store *store, uint64
     sampler_tasks_read_codes(target);
     lives_merge(store, set, now_ns);
     lives_owners(target, set, now_ns);
+    lives_creators(target, set, now_ns);
     lives_owner_ends(target, now_ns);
     lives_awaits(target, store, set, now_ns);
     lives_spawns(target, store, set, now_ns);

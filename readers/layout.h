@@ -101,6 +101,7 @@ struct layout {
     uint64_t code_name;
     uint64_t code_qualname; /* 3.11+ */
     uint64_t code_firstlineno;
+    uint64_t code_names;     /* co_names: tuple of the global and attribute names it uses */
     uint64_t code_linetable; /* co_lnotab <=3.9, co_linetable 3.10+ */
     uint64_t code_code_adaptive; /* 3.11+: first code unit is at code + this */
     uint64_t code_firsttraceable; /* 3.11+: int _co_firsttraceable (see frames.h) */

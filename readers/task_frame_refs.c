@@ -1,5 +1,6 @@
 /* task_frame_refs.c - what the suspended frames of tasks refer to: other tasks
- * (who holds whom in a local variable) and deadlines (asyncio.timeout).
+ * (who holds whom in a local variable), deadlines (asyncio.timeout), and the
+ * names their code uses (who calls which coroutine function).
  *
  * asyncio does not record who created a task.  The usual creator keeps the
  * Task it created in a local variable (t = asyncio.create_task(...)), so the
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "containers.h"
+#include "objects.h"
 #include "tasks.h"
 
 #define HOLDER_SLOTS_MAX 32 /* locals searched per frame */
@@ -150,5 +152,24 @@ int task_frames_hold_timeout(struct asyncio_reader *r, struct remote *mem,
                 return 1;
         }
     }
+    return 0;
+}
+
+#define CODE_NAMES_MAX 512 /* names of one code object looked through */
+
+int code_uses_name(struct remote *mem, const struct layout *l, uint64_t code, const char *name)
+{
+    uint64_t names;
+    int64_t count;
+    if (remote_read_ptr(mem, code + l->code_names, &names) != 0 || names == 0 ||
+        remote_read(mem, names + l->varobject_size, &count, sizeof count) != 0 || count < 0 ||
+        count > CODE_NAMES_MAX)
+        return 0;
+    uint64_t items[CODE_NAMES_MAX];
+    if (count == 0 || remote_read(mem, names + l->tuple_items, items, (size_t)count * 8) != 0)
+        return 0;
+    for (int64_t i = 0; i < count; i++)
+        if (items[i] && string_equals(mem, l, items[i], name))
+            return 1;
     return 0;
 }

@@ -159,6 +159,11 @@ size_t task_holders_scan(struct asyncio_reader *r, struct remote *mem, const str
 int task_frames_hold_timeout(struct asyncio_reader *r, struct remote *mem,
                              const struct task_set *set, const struct task_info *t);
 
+/* 1 when code object `code` uses `name` as a global or attribute name (its
+ * co_names): how the function that creates a task names the coroutine. */
+int code_uses_name(struct remote *mem, const struct layout *layout, uint64_t code,
+                   const char *name);
+
 /* Internal pieces shared by tasks.c, task_batch.c, task_chain.c, task_links.c. */
 /* A C task's fields from the bytes of its TaskObj; *name gets its name object.  0, or -1
  * when the object does not look like a live task. */

@@ -353,6 +353,7 @@ static void print_code(void)
     put_none("code_qualname", "3.11+");
 #endif
     OFFSET("code_firstlineno", PyCodeObject, co_firstlineno, "int");
+    OFFSET("code_names", PyCodeObject, co_names, "tuple of str: the global and attribute names it uses");
 #if PY_VERSION_HEX < 0x030A0000
     OFFSET("code_linetable", PyCodeObject, co_lnotab, "co_lnotab (bytes)");
 #else

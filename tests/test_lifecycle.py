@@ -110,13 +110,16 @@ def check_broken(profiler, python, raw, run, workload, report):
         findings = report["findings"]
 
         # "parent" is cancelled 0.5 s in, holding "orphan-child", pending until the end.
+        # "dropping-parent" the same with "dropped-child", which it keeps no reference to.
         orphans = {o["task"]: o for o in report["orphans"]}
-        assert set(orphans) == {"orphan-child"}
-        orphan = orphans["orphan-child"]
-        assert (orphan["owner"], orphan["owner_end"]) == ("parent", "cancelled")
-        assert 0.4 <= orphan["owner_end_s"] <= 2.0
-        assert 2.5 <= orphan["outlived_s"] <= 5.0  # about 4 s
-        assert "orphan_child" in names_in(orphan["stack"])
+        assert set(orphans) == {"orphan-child", "dropped-child"}
+        for child, owner, function in (("orphan-child", "parent", "orphan_child"),
+                                       ("dropped-child", "dropping-parent", "dropped_child")):
+            orphan = orphans[child]
+            assert (orphan["owner"], orphan["owner_end"]) == (owner, "cancelled")
+            assert 0.4 <= orphan["owner_end_s"] <= 2.0
+            assert 2.5 <= orphan["outlived_s"] <= 5.0  # about 4 s
+            assert function in names_in(orphan["stack"])
 
         # Only "stuck-waiter": not the main task nor wait_for's inner task (a deadline),
         # not the sleepers (parent, orphan-child, producer, work-N).
@@ -139,7 +142,7 @@ def check_broken(profiler, python, raw, run, workload, report):
             assert series["peak"] - series["start"] >= 150  # about 350 at the end
             assert 30 <= series["per_s"] <= 150
         assert any("queued_work" in s["coroutine"] for s in tasks["spawned"])
-        assert findings["orphans"] == 1 and findings["stuck-awaits"] == 1
+        assert findings["orphans"] == 2 and findings["stuck-awaits"] == 1
         assert findings["fan-out"] == 2
 
     # The raw profile gives the same report, and --fail-on orphans fails on it.
@@ -149,7 +152,7 @@ def check_broken(profiler, python, raw, run, workload, report):
     replayed = parse_report(again, again.stdout)
     with shown_on_failure(replayed, again):
         assert replayed["findings"] == findings
-        assert [o["task"] for o in replayed["orphans"]] == ["orphan-child"]
+        assert sorted(o["task"] for o in replayed["orphans"]) == ["dropped-child", "orphan-child"]
         assert [s["task"] for s in replayed["stuck_awaits"]] == ["stuck-waiter"]
     failing = profiler.run("report", "--lifecycle", raw, "--json",
                            "--stuck-await-s", STUCK_AWAIT_S, "--fail-on", "orphans")

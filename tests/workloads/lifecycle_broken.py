@@ -5,7 +5,9 @@ Prints {"pid", "python", "threads"} at once, runs for RUN_SECONDS and exits by i
 (status 0). The truth, by task and thread name:
   orphan       "parent" creates "orphan-child", keeps it in a local variable and is
                cancelled CANCEL_PARENT_AT s in; "orphan-child" (short sleeps in a loop)
-               stays pending until the end.
+               stays pending until the end. The same for "dropping-parent" and
+               "dropped-child", except that the parent keeps no reference to it (a
+               module-level set does).
   stuck await  "stuck-waiter" awaits, in wait_for_reply() at `# STUCK`, a future nobody
                ever resolves, with no deadline anywhere on its chain.
   task fan-out "producer" creates (at `# SPAWNS`) a `queued_work` task ("work-N") a
@@ -68,6 +70,21 @@ async def orphan_child():
 async def parent():
     child = asyncio.create_task(orphan_child(), name="orphan-child")
     await asyncio.sleep(3600)  # cancelled here: nothing ever cancels the child
+
+
+background = set()  # keeps fire-and-forget tasks alive, as asyncio's docs advise
+
+
+async def dropped_child():
+    while True:
+        await asyncio.sleep(0.05)
+
+
+async def dropping_parent():
+    task = asyncio.create_task(dropped_child(), name="dropped-child")
+    background.add(task)
+    del task  # no local refers to it: only the code that created it says who did
+    await asyncio.sleep(3600)
     await child
 
 
@@ -99,11 +116,13 @@ async def main():
 
     reply = loop.create_future()
     parent_task = asyncio.create_task(parent(), name="parent")
+    dropping_task = asyncio.create_task(dropping_parent(), name="dropping-parent")
     asyncio.create_task(wait_for_reply(reply), name="stuck-waiter")
     asyncio.create_task(producer(SlowConsumer()), name="producer")
 
     await asyncio.sleep(CANCEL_PARENT_AT)
     parent_task.cancel()
+    dropping_task.cancel()
     stop = asyncio.Event()  # never set: the deadline ends the wait
     try:
         await asyncio.wait_for(stop.wait(), RUN_SECONDS - (loop.time() - started))
