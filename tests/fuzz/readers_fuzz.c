@@ -126,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct code_info *code = code_cache_get(&codes, mem, &runtime.layout, walk.frames[f].code);
             if (code)
                 (void)linetable_line(&code->lines, walk.frames[f].offset, code->firstlineno);
+            (void)code_uses_name(mem, &runtime.layout, walk.frames[f].code, "create_task");
         }
         (void)frames_recheck(mem, &runtime.layout, &walk);
     }
