@@ -75,7 +75,9 @@ def test_a_blocked_event_loop_is_found_naming_the_blocker_and_its_task(python, p
     stretches = report["blocked_loop"]
     assert 2 <= len(stretches) <= 4, stretches  # one a second for 2.6 s
     for stretch in stretches:
-        assert 240 <= stretch["duration_ms"] <= 360, stretch
+        # each block lasts 300 ms; sampled at 200 Hz, a tick overrun under load (the
+        # sanitizer build, two tests at a time) shortens the stretch seen by a few ticks
+        assert 180 <= stretch["duration_ms"] <= 380, stretch
         assert stretch["name"] == "blocker", stretch
         assert stretch["line"] == marker_line("blocked_event_loop.py", "BLOCKS"), stretch
         assert stretch["task"] == "handler", stretch
