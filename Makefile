@@ -43,11 +43,14 @@ unit-test: $(UNIT_TESTS)
 
 # Two tests at a time (pytest-xdist): they mostly wait on workloads that sleep, so
 # this halves the suite's time on two cores; TEST_JOBS=1 runs them one by one.
+# Tests marked `timing` (accuracy against the clock: CPU splits, blocked-loop
+# lengths, run-to-run noise) run afterwards, one at a time, alone on the machine.
 TEST_JOBS ?= 2
 PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 e2e-test: pyconc-prof
-	$(PYTEST) -q $(PYTEST_JOBS) tests $(PYTEST_ARGS)
+	$(PYTEST) -q $(PYTEST_JOBS) -m "not timing" tests $(PYTEST_ARGS)
+	$(PYTEST) -q -m timing tests $(PYTEST_ARGS)
 
 test: deps pythons
 	$(MAKE) all
@@ -55,14 +58,15 @@ test: deps pythons
 	$(MAKE) fuzz FUZZ_SECONDS=60
 	$(MAKE) e2e-test
 
-# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (not the
+# `timing` tests: the sanitizer build is slower, and they measure accuracy, not safety).
 # ASAN_PYTHONS narrows the interpreters (one per layout family by default).
 ASAN_PYTHONS ?= py3.9-pyenv,py3.12-pyenv,py3.15-sid
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan-test: deps pythons
 	$(MAKE) all unit-test BUILD=build-asan BIN=build-asan/pyconc-prof CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PYCONC_PROF=build-asan/pyconc-prof \
-	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) tests $(PYTEST_ARGS)
+	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) -m "not timing" tests $(PYTEST_ARGS)
 
 # The readers' fuzzer (libFuzzer, Debian's clang) under ASan and UBSan: the
 # regression inputs first, then FUZZ_SECONDS of fuzzing from seed snapshots of

@@ -170,6 +170,12 @@ def any_python() -> Interpreter:
     return (preferred or choices)[0]
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "timing: asserts accuracy measured against the clock; the Makefile runs "
+                   "these one at a time, after the others, and not in the sanitizer build")
+
+
 def pytest_report_header(config):
     names = ", ".join(i.id for i in selected()) or "none"
     return ["pyconc-prof under test: %s" % profiler_path(), "interpreters: %s" % names]

@@ -337,6 +337,7 @@ def split(python, profiler_binary, tmp_path_factory):
     return workload, run, parse_task_collapsed(output.read_bytes())
 
 
+@pytest.mark.timing  # a 70/30 split measured against the clock: run alone
 def test_task_samples_split_70_30_between_hot_and_warm(split):
     workload, run, stacks = split
     per_task = {}
@@ -354,6 +355,7 @@ def test_task_samples_split_70_30_between_hot_and_warm(split):
             share, hot + warm, hot, warm, run.describe(), show_stacks(stacks))
 
 
+@pytest.mark.timing  # a 70/30 split measured against the clock: run alone
 def test_task_samples_start_at_the_task_coroutine_without_loop_frames(python, split):
     workload, run, stacks = split
     coroutine = {"hot": "hot_task", "warm": "warm_task"}

@@ -4,7 +4,12 @@ show a GIL held nearly all the time with each thread mostly waiting for it."""
 import json
 import os
 
+import pytest
+
 from conftest import Profiler, Workload, marker_line
+
+# Accuracy measured against the clock: run alone, never beside another test (Makefile).
+pytestmark = pytest.mark.timing
 
 
 def contention(python, profiler_binary, tmp_path, script):

@@ -16,6 +16,9 @@ import time
 
 from conftest import Profiler, Workload, cpu_ticks, parse_collapsed
 
+# Accuracy measured against the clock: run alone, never beside another test (Makefile).
+pytestmark = pytest.mark.timing
+
 SCRIPT = "cpu_split_70_30.py"
 RATE = 500
 SECONDS = 3

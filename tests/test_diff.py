@@ -7,6 +7,9 @@ import pytest
 
 from conftest import Profiler, Workload
 
+# Accuracy measured against the clock: run alone, never beside another test (Makefile).
+pytestmark = pytest.mark.timing
+
 FIRST, SECOND = "first_function", "second_function"
 
 

@@ -8,6 +8,9 @@ import pytest
 
 from conftest import Profiler, Workload, parse_collapsed
 
+# Accuracy measured against the clock: run alone, never beside another test (Makefile).
+pytestmark = pytest.mark.timing
+
 RATE = 200
 
 
