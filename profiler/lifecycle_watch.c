@@ -8,7 +8,8 @@
  * with its last stack; one that is not a daemon (Thread._daemonic, read with
  * the thread names), or that ends while the main thread still waits, held
  * exit up.  The wait is over when the main thread is seen twice without the
- * frame (finalisation runs no Python code).
+ * frame (finalisation runs no Python code).  A thread's stack is the one it
+ * was seen in longest, not its last (which may be threading's teardown).
  * Gauges: the number of Python threads and each executor's queued work
  * (readers/lifecycle_probe.c).  Phase: __main__.PYCONC_PHASE, a str the
  * target may set at no cost; a change is recorded with its time. */
@@ -26,7 +27,10 @@
 
 struct exit_thread {
     uint64_t tid;
-    uint32_t name, where;
+    uint32_t name;
+    uint32_t where;   /* the stack seen in the longest run of ticks (not its teardown) */
+    uint32_t current; /* the stack of the latest run, and its length in ticks */
+    uint32_t where_ticks, current_ticks;
     uint64_t first_ns, last_ns;
     int daemon; /* 1, 0, -1 unknown */
     int ended;  /* gone while the main thread still waited */
@@ -105,7 +109,13 @@ void lifecycle_watch_thread(struct target *target, struct store *store, size_t i
     struct exit_thread *t = &lw.threads[k];
     t->name = name;
     t->last_ns = now_ns;
-    t->where = stack_text(store, ids, depth);
+    uint32_t stack = stack_text(store, ids, depth);
+    t->current_ticks = stack == t->current ? t->current_ticks + 1 : 1;
+    t->current = stack;
+    if (t->current_ticks > t->where_ticks) {
+        t->where = t->current;
+        t->where_ticks = t->current_ticks;
+    }
     t->daemon = target_thread_daemon(target, &target->threads[index]);
 }
 
