@@ -245,29 +245,46 @@ static int code_uses_name_cached(struct target *target, uint64_t code, const cha
  * kept nowhere, or in a global set): its creator is taken to be the one task,
  * seen no later than it, whose suspended frames' code names its coroutine
  * function (co_names).  Two or more such tasks: no owner rather than a guess. */
+
+/* The plain name of frame f's function ("Worker.run" -> "run"), NULL if unreadable. */
+static const char *frame_function(struct target *target, size_t f)
+{
+    struct code_info *code = sampler_tasks_frame_code(target, f);
+    if (!code)
+        return NULL;
+    const char *dot = strrchr(code->name, '.');
+    return dot ? dot + 1 : code->name;
+}
+
+/* The coroutine function of task i when its creator is still to be looked for, else NULL. */
+static const char *creator_wanted(struct target *target, const struct task_set *set, size_t i,
+                                  uint64_t now)
+{
+    const struct life *life = &lt.lives[i];
+    const struct task_info *t = &set->tasks[i];
+    if (life->owner || life->closed || life->creator_tried || t->frame_count == 0 ||
+        now - life->first_ns > YOUNG_NS)
+        return NULL;
+    return frame_function(target, t->frame_first + t->frame_count - 1);
+}
+
 static void lives_creators(struct target *target, struct task_set *set, uint64_t now)
 {
-    const char *names[CREATOR_NAMES];
+    char names[CREATOR_NAMES][128]; /* copies: a code cache entry may be replaced meanwhile */
     uint64_t seen_by[CREATOR_NAMES]; /* the latest first sighting among its tasks */
     int name_count = 0;
     for (size_t i = 0; i < set->count; i++) {
-        struct life *life = &lt.lives[i];
-        const struct task_info *t = &set->tasks[i];
-        if (life->owner || life->closed || life->creator_tried || t->frame_count == 0 ||
-            now - life->first_ns > YOUNG_NS)
+        const struct life *life = &lt.lives[i];
+        const char *bare = creator_wanted(target, set, i, now);
+        if (!bare)
             continue;
-        struct code_info *code = sampler_tasks_frame_code(target, t->frame_first + t->frame_count - 1);
-        if (!code)
-            continue;
-        const char *dot = strrchr(code->name, '.');
-        const char *bare = dot ? dot + 1 : code->name;
         int k = 0;
         while (k < name_count && strcmp(names[k], bare) != 0)
             k++;
         if (k == name_count) {
             if (name_count == CREATOR_NAMES)
                 continue;
-            names[name_count] = bare;
+            snprintf(names[name_count], sizeof names[name_count], "%s", bare);
             seen_by[name_count++] = 0;
         }
         if (life->first_ns > seen_by[k])
@@ -281,9 +298,8 @@ static void lives_creators(struct target *target, struct task_set *set, uint64_t
             if (lt.lives[c].first_ns > seen_by[k] || t->frame_count == 0)
                 continue;
             for (uint32_t f = 0; f < t->frame_count; f++) {
-                struct code_info *own = sampler_tasks_frame_code(target, t->frame_first + f);
-                const char *dot = own ? strrchr(own->name, '.') : NULL;
-                if (own && strcmp(dot ? dot + 1 : own->name, names[k]) == 0)
+                const char *own = frame_function(target, t->frame_first + f);
+                if (own && strcmp(own, names[k]) == 0)
                     break; /* a task of that same function is not its creator */
                 if (code_uses_name_cached(target, set->frames[t->frame_first + f].code, names[k])) {
                     creator = &lt.lives[c];
@@ -294,14 +310,8 @@ static void lives_creators(struct target *target, struct task_set *set, uint64_t
         }
         for (size_t i = 0; i < set->count; i++) {
             struct life *life = &lt.lives[i];
-            const struct task_info *t = &set->tasks[i];
-            if (life->owner || life->closed || life->creator_tried || t->frame_count == 0 ||
-                now - life->first_ns > YOUNG_NS)
-                continue;
-            struct code_info *code =
-                sampler_tasks_frame_code(target, t->frame_first + t->frame_count - 1);
-            const char *dot = code ? strrchr(code->name, '.') : NULL;
-            if (!code || strcmp(dot ? dot + 1 : code->name, names[k]) != 0)
+            const char *bare = creator_wanted(target, set, i, now);
+            if (!bare || strcmp(bare, names[k]) != 0)
                 continue;
             life->creator_tried = 1;
             if (candidates == 1 && creator != life && creator->first_ns <= life->first_ns)
