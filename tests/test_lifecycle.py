@@ -9,6 +9,8 @@ the first line is the workload's ready line, the rest the report (one JSON objec
 import contextlib
 import json
 
+import pytest
+
 from conftest import FRAME, Finished, Workload, marker_line
 
 BROKEN = "lifecycle_broken.py"
@@ -201,6 +203,7 @@ def check_clean(profiler, raw, run, workload, report):
         assert passing.returncode == 0, passing.describe()
 
 
+@pytest.mark.timing  # what it finds depends on snapshots landing in a window: run alone
 def test_a_thread_left_running_after_main_holds_up_exit(python, profiler, tmp_path):
     slow = Recording(profiler, python, tmp_path / "slow.txt", SHUTDOWN, "slow",
                      options=("--fail-on", "shutdown"))
