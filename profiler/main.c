@@ -22,6 +22,7 @@
 #include "dump_command.h"
 #include "options.h"
 #include "../readers/remote_recorder.h"
+#include "../readers/tasks.h"
 #include "lifecycle_watch.h"
 #include "pcp_read.h"
 #include "pcp_stream.h"
@@ -154,7 +155,28 @@ static int main_stream_tick(void *ctx, struct store *store, uint64_t now_ns)
     return pcp_stream_update(ctx, store, now_ns);
 }
 
-static void main_summary(const struct store *store, const struct sampler_stats *stats)
+#define MAIN_SPELLED(x) #x
+#define STR(x) MAIN_SPELLED(x)
+
+/* The caps hit while reading (README, "Reliability"), one clause each. */
+static void main_summary_caps(const struct remote *mem)
+{
+    static const char *const said[REMOTE_CAP_COUNT] = {
+        [REMOTE_CAP_THREADS] = "ticks with over " STR(TARGET_MAX_THREADS)
+                               " threads (the rest not sampled)",
+        [REMOTE_CAP_STRING] = "strings cut at their length cap",
+        [REMOTE_CAP_LINETABLE] = "line tables over 1 MiB (line unknown)",
+        [REMOTE_CAP_CONTAINER] = "dicts, lists or sets too big to walk",
+        [REMOTE_CAP_TASK_CHAIN] = "await chains cut at " STR(TASK_CHAIN_MAX) " coroutines",
+        [REMOTE_CAP_TASK_LIST] = "task list walks stopped at their link cap",
+    };
+    for (int cap = 0; cap < REMOTE_CAP_COUNT; cap++)
+        if (mem->caps_hit[cap])
+            fprintf(stderr, ", %llu %s", (unsigned long long)mem->caps_hit[cap], said[cap]);
+}
+
+static void main_summary(const struct target *target, const struct store *store,
+                         const struct sampler_stats *stats)
 {
     double achieved = stats->elapsed_s > 0 ? (double)stats->ticks / stats->elapsed_s : 0;
     fprintf(stderr,
@@ -172,6 +194,7 @@ static void main_summary(const struct store *store, const struct sampler_stats *
     if (stats->tasks_dropped || stats->tasks_torn)
         fprintf(stderr, ", %llu tasks not read (torn or over the cap), %llu task reads torn",
                 (unsigned long long)stats->tasks_dropped, (unsigned long long)stats->tasks_torn);
+    main_summary_caps(&target->live.base);
     fprintf(stderr, "%s)\n",
             stats->target_exited                          ? ", target exited"
             : stats->target_replaced == SAMPLER_EXECED     ? ", target exec'd a new program"
@@ -359,7 +382,7 @@ static int main_record(const struct options *options)
         } else {
             exit_code = written ? EXIT_USAGE : 0;
             main_replaced(&target, &stats);
-            main_summary(&store, &stats);
+            main_summary(&target, &store, &stats);
             if (options->stats)
                 main_stats(&target, &stats);
         }

@@ -49,8 +49,12 @@ long list_each(struct remote *mem, const struct layout *l, uint64_t list, size_t
     uint64_t size, items;
     if (remote_read_ptr(mem, list + l->varobject_size, &size) != 0 ||
         remote_read_ptr(mem, list + l->list_items, &items) != 0 ||
-        size > CONTAINERS_MAX_ITEMS || (size > 0 && items == 0))
+        (size > 0 && items == 0))
         return -1;
+    if (size > CONTAINERS_MAX_ITEMS) {
+        remote_cap_hit(mem, REMOTE_CAP_CONTAINER);
+        return -1;
+    }
     if (size > max)
         size = max;
     uint64_t chunk[CONTAINERS_CHUNK];

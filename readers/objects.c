@@ -50,8 +50,12 @@ static int dict_keys_geometry(struct remote *mem, const struct layout *l, uint64
         index_bytes = UINT64_C(1) << log2_index_bytes;
         general = head[l->dictkeys_kind] == 0;
     }
-    if (nentries < 0 || nentries > (int64_t)OBJECTS_DICT_MAX_ENTRIES)
+    if (nentries < 0)
         return -1;
+    if (nentries > (int64_t)OBJECTS_DICT_MAX_ENTRIES) {
+        remote_cap_hit(mem, REMOTE_CAP_CONTAINER);
+        return -1;
+    }
     g->entries = keys + l->dictkeys_indices + index_bytes;
     g->nentries = (uint64_t)nentries;
     if (general) {

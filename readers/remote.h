@@ -20,6 +20,19 @@ struct remote_request {
     int ok; /* 1 when buf holds the len bytes at addr */
 };
 
+/* The caps a reader can hit on hostile memory (README, "Reliability").  A
+ * hit is not an error: the reader keeps what fits, marks it where the user
+ * sees it ("..." after a cut string) and counts it for the summary line. */
+enum remote_cap {
+    REMOTE_CAP_THREADS,     /* thread states past the per-tick cap, not sampled */
+    REMOTE_CAP_STRING,      /* strings cut at STRING_MAX_CHARS */
+    REMOTE_CAP_LINETABLE,   /* line tables or bytes past their size cap: line unknown */
+    REMOTE_CAP_CONTAINER,   /* dicts, lists, sets too big to walk */
+    REMOTE_CAP_TASK_CHAIN,  /* await chains cut at TASK_CHAIN_MAX coroutines */
+    REMOTE_CAP_TASK_LIST,   /* task list walks stopped at their link cap */
+    REMOTE_CAP_COUNT
+};
+
 struct remote {
     /* Reads exactly len bytes at addr into buf; returns 0, or -1 on any failure. */
     int (*read)(struct remote *self, uint64_t addr, void *buf, size_t len);
@@ -29,7 +42,17 @@ struct remote {
     /* Statistics every implementation keeps. */
     uint64_t read_calls;   /* reads attempted */
     uint64_t read_failures;
+    /* Caps hit, counted in `tally` (NULL: this remote); a remote layered on
+     * another counts into the one underneath, so the owner sees every hit. */
+    uint64_t caps_hit[REMOTE_CAP_COUNT];
+    struct remote *tally;
 };
+
+static inline void remote_cap_hit(struct remote *r, enum remote_cap cap)
+{
+    struct remote *owner = r->tally ? r->tally : r;
+    owner->caps_hit[cap]++;
+}
 
 static inline int remote_read(struct remote *r, uint64_t addr, void *buf, size_t len)
 {

@@ -30,6 +30,8 @@ void remote_buffer_init(struct remote_buffer *buffer, const struct remote_region
     buffer->base.read_batch = NULL;
     buffer->base.read_calls = 0;
     buffer->base.read_failures = 0;
+    memset(buffer->base.caps_hit, 0, sizeof buffer->base.caps_hit);
+    buffer->base.tally = NULL;
     buffer->regions = regions;
     buffer->region_count = count;
 }

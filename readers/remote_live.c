@@ -6,6 +6,7 @@
  * none. */
 #include "remote.h"
 
+#include <string.h>
 #include <sys/uio.h>
 
 /* Requests per process_vm_readv call (IOV_MAX is 1024 on Linux). */
@@ -71,5 +72,7 @@ void remote_live_init(struct remote_live *live, int pid)
     live->base.read_batch = remote_live_read_batch;
     live->base.read_calls = 0;
     live->base.read_failures = 0;
+    memset(live->base.caps_hit, 0, sizeof live->base.caps_hit);
+    live->base.tally = NULL;
     live->pid = pid;
 }

@@ -50,6 +50,7 @@ void remote_window_init(struct remote_window *window, struct remote *under)
     window->base.read = remote_window_read;
     window->base.read_batch = remote_window_read_batch;
     window->under = under;
+    window->base.tally = under->tally ? under->tally : under;
 }
 
 int remote_window_prepare(struct remote_window *window, uint64_t addr, size_t len,

@@ -90,6 +90,7 @@ int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, 
         used += string_put_utf8(out + used, cp);
     }
     if (truncated) {
+        remote_cap_hit(mem, REMOTE_CAP_STRING);
         memcpy(out + used, "...", 3);
         used += 3;
     }
@@ -105,8 +106,12 @@ int bytes_read(struct remote *mem, const struct layout *layout, uint64_t addr,
     int64_t size;
     if (remote_read(mem, addr + layout->varobject_size, &size, sizeof size) != 0)
         return -1;
-    if (size < 0 || (uint64_t)size > BYTES_MAX_LEN)
+    if (size < 0)
         return -1;
+    if ((uint64_t)size > BYTES_MAX_LEN) {
+        remote_cap_hit(mem, REMOTE_CAP_LINETABLE); /* the only bytes we read: line tables */
+        return -1;
+    }
     unsigned char *copy = malloc((size_t)size + 1);
     if (!copy)
         return -1;

@@ -293,6 +293,9 @@ int task_batch_chains(struct asyncio_reader *r, struct remote *mem, struct task_
                 *next = 0;
         }
     }
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        if (cur[i])
+            remote_cap_hit(mem, REMOTE_CAP_TASK_CHAIN); /* still going after TASK_CHAIN_MAX */
     if (rc == 0) {
         /* Frames were found outermost first per task; store them innermost first. */
         for (size_t f = 0; f < found_n; f++)

@@ -180,6 +180,8 @@ int task_chain_read(struct asyncio_reader *r, struct remote *mem, struct task_se
             break;
         obj = next;
     }
+    if (obj != 0 && depth == TASK_CHAIN_MAX)
+        remote_cap_hit(mem, REMOTE_CAP_TASK_CHAIN);
     task->frame_first = (uint32_t)set->frame_count;
     task->frame_count = 0;
     for (uint32_t i = depth; i-- > 0;) {

@@ -340,13 +340,24 @@ static int task_addrs_from_list(struct asyncio_reader *r, struct remote *mem, ui
     uint64_t node = 0;
     if (remote_read_ptr(mem, head, &node) != 0)
         return -1;
+    /* Brent's cycle check: a torn list that loops without passing head again
+     * is dropped after about twice its length, not after TASKS_LIST_MAX reads. */
+    uint64_t tortoise = node;
+    size_t power = 1, lap = 0;
     for (size_t steps = 0; node != 0 && node != head; steps++) {
-        if (steps >= TASKS_LIST_MAX)
+        if (steps >= TASKS_LIST_MAX) {
+            remote_cap_hit(mem, REMOTE_CAP_TASK_LIST);
             return -1;
+        }
         task_addrs_visit(a, node - r->tl.task_node);
         uint64_t next;
-        if (remote_read_ptr(mem, node, &next) != 0 || next == node)
+        if (remote_read_ptr(mem, node, &next) != 0 || next == node || next == tortoise)
             return -1;
+        if (++lap == power) {
+            tortoise = next;
+            power *= 2;
+            lap = 0;
+        }
         node = next;
     }
     return 0;

@@ -112,6 +112,11 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
 
     unsigned char buf[THREADS_READ_MAX];
     size_t count = 0;
+    /* Brent's cycle check: a torn list that loops is dropped after about
+     * twice its length, not after THREADS_MAX reads. */
+    uint64_t tortoise = tstate;
+    size_t power = 1, lap = 0;
+    int capped = 0;
     for (size_t steps = 0; tstate != 0; steps++) {
         if (steps >= THREADS_MAX)
             return -1; /* a cycle or garbage: no real interpreter has this many */
@@ -129,16 +134,24 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
                 return -1;
             state = buf;
         }
+        capped |= count == max;
         if (count < max) {
             if (threads_fill(mem, l, tstate, state, &out[count], frame_cframe, frame) != 0)
                 return -1;
             count++;
         }
         uint64_t next = field_u64(state, l->tstate_next);
-        if (next == tstate)
+        if (next == tstate || next == tortoise)
             return -1;
+        if (++lap == power) {
+            tortoise = next;
+            power *= 2;
+            lap = 0;
+        }
         tstate = next;
     }
+    if (capped)
+        remote_cap_hit(mem, REMOTE_CAP_THREADS); /* once per read: the rest are skipped */
     if (guess) {
         guess->count = count < THREADS_GUESS_MAX ? count : THREADS_GUESS_MAX;
         for (size_t i = 0; i < guess->count; i++) {

@@ -214,6 +214,12 @@ static void test_strings_are_read_and_capped(void)
     put_ascii(&l, BASE + 0x100, "handle_request");
     CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == 14);
     CHECK(strcmp(out, "handle_request") == 0);
+    CHECK(mem->caps_hit[REMOTE_CAP_STRING] == 0);
+    /* Longer than the buffer: cut, marked "...", and counted for the summary line. */
+    char small[12];
+    CHECK(string_read(mem, &l, BASE + 0x100, small, sizeof small) > 0);
+    CHECK(strcmp(small, "ha...") == 0);
+    CHECK(mem->caps_hit[REMOTE_CAP_STRING] == 1);
     /* A freed string (the allocator's free-list pointer where ob_refcnt was) is refused. */
     put_u64(BASE + 0x100, 0x55d0c0ffee00ull);
     CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == -1);
@@ -254,8 +260,47 @@ static void test_thread_list_cycle_is_bounded(void)
     put_u64(t2 + l->tstate_next, t1); /* a cycle */
     static struct thread_state_info out[16];
     uint64_t holder;
+    mem->read_calls = 0;
     int count = threads_read(mem, &runtime, interp, 0, out, 16, &holder);
     CHECK(count == -1);
+    CHECK(mem->read_calls < 100); /* found as a cycle, not walked to THREADS_MAX */
+    CHECK(mem->caps_hit[REMOTE_CAP_THREADS] == 0); /* a cycle is torn, not a cap */
+}
+
+static void test_threads_past_the_cap_are_counted_once_per_read(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct python_runtime runtime;
+    memset(&runtime, 0, sizeof runtime);
+    runtime.layout = *layout_for_version(3, 12);
+    const struct layout *l = &runtime.layout;
+    uint64_t interp = BASE + 0x100;
+    uint64_t first = BASE + 0x2000, stride = 0x1000;
+    put_u64(interp + l->interp_threads_head, first);
+    for (uint64_t i = 0; i < 5; i++)
+        put_u64(first + i * stride + l->tstate_next, i < 4 ? first + (i + 1) * stride : 0);
+    static struct thread_state_info out[3];
+    uint64_t holder;
+    CHECK(threads_read(mem, &runtime, interp, 0, out, 3, &holder) == 3);
+    CHECK(mem->caps_hit[REMOTE_CAP_THREADS] == 1);
+    CHECK(threads_read(mem, &runtime, interp, 0, out, 5, &holder) == 5);
+    CHECK(mem->caps_hit[REMOTE_CAP_THREADS] == 1);
+}
+
+static void test_a_window_counts_caps_into_the_remote_under_it(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    struct layout l = interpreter_frame_layout();
+    put_ascii(&l, BASE + 0x100, "a_rather_long_function_name");
+    struct remote_window window;
+    remote_window_init(&window, mem);
+    char small[8];
+    CHECK(string_read(&window.base, &l, BASE + 0x100, small, sizeof small) > 0);
+    CHECK(mem->caps_hit[REMOTE_CAP_STRING] == 1);
+    CHECK(window.base.caps_hit[REMOTE_CAP_STRING] == 0);
+    remote_window_free(&window);
 }
 
 /* --- asyncio tasks ----------------------------------------------------- */
@@ -311,7 +356,10 @@ static void test_task_list_cycle_is_bounded(void)
     put_u64(b, a); /* a <-> b, never back to head */
     struct task_set set;
     CHECK(task_set_init(&set, 100) == 0);
+    mem->read_calls = 0;
     CHECK(tasks_read(&reader, mem, 0, &thread, 1, &set) == -1);
+    CHECK(mem->read_calls < 100); /* found as a cycle, not walked to the link cap */
+    CHECK(mem->caps_hit[REMOTE_CAP_TASK_LIST] == 0);
     put_u64(b, head); /* now a proper ring of two garbage "tasks" */
     CHECK(tasks_read(&reader, mem, 0, &thread, 1, &set) == 0);
     CHECK(set.count == 0); /* neither is an object of a task type */
@@ -417,6 +465,8 @@ int main(void)
     test_strings_are_read_and_capped();
     test_non_ascii_byte_in_ascii_string_is_torn();
     test_thread_list_cycle_is_bounded();
+    test_threads_past_the_cap_are_counted_once_per_read();
+    test_a_window_counts_caps_into_the_remote_under_it();
     test_set_walk_skips_empty_slots_and_refuses_bad_tables();
     test_task_list_cycle_is_bounded();
     test_random_memory_never_crashes_the_readers();
