@@ -34,6 +34,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
 {
     target->pid = pid;
     target->tid_offset = -1;
+    pid_namespace_open(&target->pidns, pid);
     target->name_count = 0;
     target->names_refreshed_ns = 0;
     target->names_active = 0;
@@ -279,7 +280,7 @@ int target_ready(struct target *target)
 uint64_t target_native_tid(struct target *target, const struct thread_state_info *thread)
 {
     if (target->runtime.layout.tstate_native_thread_id != LAYOUT_NONE)
-        return thread->native_tid;
+        return pid_namespace_host_tid(&target->pidns, thread->native_tid);
     if (target->tid_offset < 0) {
         uint64_t pthreads[64];
         size_t n = target->thread_count < 64 ? target->thread_count : 64;
@@ -289,7 +290,8 @@ uint64_t target_native_tid(struct target *target, const struct thread_state_info
         if (target->tid_offset < 0)
             return 0;
     }
-    return thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id);
+    return pid_namespace_host_tid(
+        &target->pidns, thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id));
 }
 
 static const char *target_lookup_name(const struct target *target, uint64_t thread_id)

@@ -10,6 +10,7 @@
 #include "../readers/runtime.h"
 #include "../readers/thread_names.h"
 #include "../readers/threads.h"
+#include "pid_namespace.h"
 #include "proc_tasks.h"
 
 #define TARGET_MAX_THREADS 8192
@@ -39,6 +40,7 @@ struct target {
     struct code_cache codes;
     struct proc_tasks tasks;
     int tid_offset; /* <=3.10: offset of the tid in struct pthread; -1 unknown */
+    struct pid_namespace pidns; /* thread ids as the target sees them -> ours */
     struct thread_name *names;
     size_t name_count;
     uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */

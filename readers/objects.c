@@ -113,7 +113,7 @@ int dict_each(struct remote *mem, const struct layout *l, uint64_t dict, dict_vi
 int string_equals(struct remote *mem, const struct layout *l, uint64_t addr, const char *name)
 {
     char text[256];
-    return string_read(mem, l, addr, text, sizeof text) >= 0 && strcmp(text, name) == 0;
+    return string_peek(mem, l, addr, text, sizeof text) >= 0 && strcmp(text, name) == 0;
 }
 
 struct dict_find {

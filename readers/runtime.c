@@ -241,7 +241,7 @@ void runtime_refine_version(struct remote *mem, struct python_runtime *runtime, 
     uint64_t version = sys ? dict_get_str(mem, l, module_dict(mem, l, sys), "version") : 0;
     char text[128];
     int major, minor, micro;
-    if (version && string_read(mem, l, version, text, sizeof text) > 0 &&
+    if (version && string_peek(mem, l, version, text, sizeof text) > 0 &&
         sscanf(text, "%d.%d.%d", &major, &minor, &micro) == 3 && major == runtime->major &&
         minor == runtime->minor && micro >= 0 && micro < 256) {
         runtime->micro = micro;

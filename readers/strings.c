@@ -39,8 +39,8 @@ size_t string_put_utf8(char *out, uint32_t cp)
     return 4;
 }
 
-int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
-                size_t cap)
+static int string_read_cut(struct remote *mem, const struct layout *layout, uint64_t addr,
+                           char *out, size_t cap, int shown)
 {
     if (cap < 8)
         return -1;
@@ -90,12 +90,25 @@ int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, 
         used += string_put_utf8(out + used, cp);
     }
     if (truncated) {
-        remote_cap_hit(mem, REMOTE_CAP_STRING);
+        if (shown)
+            remote_cap_hit(mem, REMOTE_CAP_STRING);
         memcpy(out + used, "...", 3);
         used += 3;
     }
     out[used] = '\0';
     return (int)used;
+}
+
+int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
+                size_t cap)
+{
+    return string_read_cut(mem, layout, addr, out, cap, 1);
+}
+
+int string_peek(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
+                size_t cap)
+{
+    return string_read_cut(mem, layout, addr, out, cap, 0);
 }
 
 int bytes_read(struct remote *mem, const struct layout *layout, uint64_t addr,

@@ -15,8 +15,13 @@
 
 /* Reads the str object at addr as NUL-terminated UTF-8 into out (capacity cap,
  * at least 8).  Returns the byte length, or -1 when it is not a readable
- * compact str. */
+ * compact str.  A string longer than fits is cut, ends in "...", and counted
+ * (REMOTE_CAP_STRING). */
 int string_read(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
+                size_t cap);
+/* string_read for the profiler's own look at a string (a dict key compared
+ * with a name, sys.version): a cut there is not shown anyone, not counted. */
+int string_peek(struct remote *mem, const struct layout *layout, uint64_t addr, char *out,
                 size_t cap);
 
 /* Reads a bytes object; *data is malloc'd (caller frees).  0 or -1. */

@@ -10,11 +10,41 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define THREAD_IDS_PROBE_END 2048
 #define THREAD_IDS_GLIBC_X86_64 0x2d0
 #define THREAD_IDS_MAX_TASKS 65536
 
+int32_t thread_ids_inner(int pid, int32_t host_tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/status", pid, (int)host_tid);
+    FILE *status = fopen(path, "re");
+    if (!status)
+        return 0;
+    char line[256];
+    int32_t inner = host_tid; /* kernels before 4.1 have no NSpid line: no namespaces */
+    while (fgets(line, sizeof line, status)) {
+        if (strncmp(line, "NSpid:", 6) != 0)
+            continue;
+        /* "NSpid:\t4711\t12\t1": the host's id first, the innermost last. */
+        char *at = line + 6, *end;
+        for (;;) {
+            long value = strtol(at, &end, 10);
+            if (end == at)
+                break;
+            if (value > 0 && value <= INT32_MAX)
+                inner = (int32_t)value;
+            at = end;
+        }
+        break;
+    }
+    fclose(status);
+    return inner;
+}
+
+/* The process's threads by the ids it sees itself (its own PID namespace). */
 static size_t thread_ids_tasks(int pid, int32_t *tids, size_t max)
 {
     char path[64];
@@ -26,8 +56,9 @@ static size_t thread_ids_tasks(int pid, int32_t *tids, size_t max)
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL && count < max) {
         int tid = atoi(entry->d_name);
-        if (tid > 0)
-            tids[count++] = tid;
+        int32_t inner = tid > 0 ? thread_ids_inner(pid, tid) : 0;
+        if (inner > 0)
+            tids[count++] = inner;
     }
     closedir(dir);
     return count;
