@@ -32,8 +32,14 @@ long set_each(struct remote *mem, const struct layout *l, uint64_t set, item_vis
             return -1;
         for (uint64_t i = 0; i < n; i++) {
             uint64_t key;
+            int64_t hash;
             memcpy(&key, chunk + i * entry + l->set_entry_key, sizeof key);
-            if (key == 0)
+            /* setentry is {key, hash} (3.8-3.15); a deleted entry keeps the
+             * `dummy` key with hash -1, which no live entry has (CPython
+             * turns a hash of -1 into -2).  A WeakSet that lost many tasks
+             * is full of them: they are not items. */
+            memcpy(&hash, chunk + i * entry + (l->set_entry_key == 0 ? 8 : 0), sizeof hash);
+            if (key == 0 || hash == -1)
                 continue;
             visited++;
             if (visit(ctx, key) != 0)

@@ -317,6 +317,7 @@ struct task_addrs {
     const struct layout *layout;
     struct remote *mem;
     uint64_t overflow;
+    size_t room; /* addr's size: capacity, and more for a WeakSet's dead entries */
 };
 
 static int task_addrs_visit(void *ctx, uint64_t item)
@@ -375,10 +376,18 @@ static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t i
 {
     const struct layout *l = r->layout;
     if (r->weak_tasks) {
+        /* Dead weakrefs wait in the WeakSet while someone iterates it (its
+         * removals are deferred): thousands of them after a burst of short
+         * tasks.  They must not take the places of live tasks under the cap,
+         * so weakrefs are collected with room to spare and the cap applied
+         * to the live ones. */
+        size_t cap = a->capacity;
+        a->capacity = a->room;
         a->weak = 1;
         if (set_each(mem, l, r->weak_tasks, task_addrs_visit, a) < 0)
             return -1;
         a->weak = 0;
+        a->capacity = cap;
         /* weakref -> wr_object for every entry in one batch; a dead one gives None. */
         struct remote_request *req = malloc((a->count + 1) * sizeof *req);
         if (!req)
@@ -391,6 +400,10 @@ static int task_collect(struct asyncio_reader *r, struct remote *mem, uint64_t i
             if (req[i].ok && a->addr[i] != 0)
                 a->addr[kept++] = a->addr[i];
         free(req);
+        if (kept > cap) {
+            a->overflow += kept - cap;
+            kept = cap;
+        }
         a->count = kept;
     }
     if (r->eager_tasks && set_each(mem, l, r->eager_tasks, task_addrs_visit, a) < 0)
@@ -487,8 +500,8 @@ int tasks_read(struct asyncio_reader *r, struct remote *mem, uint64_t interp,
     r->loop_count = 0;
     if (!r->have_layout && r->tasks_dict == 0)
         return 0;
-    struct task_addrs a = {NULL, 0, set->capacity, 0, r->layout, mem, 0};
-    a.addr = malloc(a.capacity * sizeof *a.addr);
+    struct task_addrs a = {NULL, 0, set->capacity, 0, r->layout, mem, 0, set->capacity * 4};
+    a.addr = malloc(a.room * sizeof *a.addr);
     if (!a.addr)
         return -1;
     int rc = task_collect(r, mem, interp, threads, thread_count, &a);

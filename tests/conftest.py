@@ -174,6 +174,10 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "timing: asserts accuracy measured against the clock; the Makefile runs "
                    "these one at a time, after the others, and not in the sanitizer build")
+    config.addinivalue_line(
+        "markers", "scale: a 30 s recording of a thousand threads or ten thousand tasks, "
+                   "judged on the profiler's memory; not in the sanitizer build (its quarantine "
+                   "and shadow memory are not the profiler's)")
 
 
 def pytest_report_header(config):

@@ -3,13 +3,14 @@ many tasks to sample for a long time.
 
 Tasks "waiter-N" await an asyncio.Event that is never set (in waits_for_the_event),
 "sleeper-N" sleep 5-15 s at a time in a loop (in sleeps_in_a_loop), and each of the
-"churn-N" tasks (in churns) awaits one short-lived task after another ("short-N-GEN", in
-lives_briefly, 50-200 ms each), so tasks keep finishing and being replaced. Pending at any
-moment: --tasks of them (churn-N and its current short-N-GEN count two), plus the main
-task "main".
+"churn-N" tasks (in churns) awaits one short-lived task after another ("short-N", in
+lives_briefly, 50-200 ms each), so tasks keep finishing and being replaced. The names are
+reused, so the profile does not grow with the churn. Pending at any moment: the --tasks
+waiters, sleepers and churners, up to CHURNERS short-lived ones, and the main task "main".
 
-Prints one JSON line {"pid", "python", "threads", "tasks": {"pending": N}} once every task
-exists and has started, then holds still until --seconds have passed.
+Prints one JSON line {"pid", "python", "threads", "tasks": {"pending", "waiters", "sleepers",
+"churners"}} ("pending": every task but main at that moment) once every task exists and
+has started, then holds still until --seconds have passed.
 
 usage: ten_thousand_tasks.py [--tasks N] [--seconds S]
 """
@@ -21,7 +22,7 @@ import random
 import sys
 import threading
 
-CHURNERS = 100  # each with one short-lived task alive at a time
+CHURNERS = 100  # each with one short-lived task alive at a time (nearly always)
 SLEEPERS_SHARE = 0.4
 
 
@@ -44,11 +45,9 @@ async def lives_briefly(pace):
 async def churns(slot, started):
     started()
     pace = random.Random(slot)
-    generation = 0
     while True:
-        generation += 1
-        await asyncio.create_task(lives_briefly(pace),
-                                  name="short-%d-%d" % (slot, generation))  # awaits: churn
+        short = asyncio.create_task(lives_briefly(pace), name="short-%d" % slot)
+        await short  # awaits: churn
 
 
 async def main(pending, seconds):
@@ -61,8 +60,8 @@ async def main(pending, seconds):
         running += 1
 
     churners = CHURNERS
-    sleepers = int((pending - 2 * churners) * SLEEPERS_SHARE)
-    waiters = pending - 2 * churners - sleepers
+    sleepers = int((pending - churners) * SLEEPERS_SHARE)
+    waiters = pending - churners - sleepers
     tasks = []
     for n in range(waiters):
         tasks.append(asyncio.create_task(waits_for_the_event(never, started),
