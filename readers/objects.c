@@ -121,11 +121,18 @@ struct dict_find {
     const struct layout *layout;
     const char *name;
     uint64_t found;
+    size_t looked;
 };
 
 static int dict_find_visit(void *ctx, uint64_t key, uint64_t value)
 {
     struct dict_find *find = ctx;
+    /* Each key compared costs a read: a garbage dict claiming a million
+     * entries would stall the tick for seconds (the fuzzer found it). */
+    if (++find->looked > OBJECTS_FIND_MAX_KEYS) {
+        remote_cap_hit(find->mem, REMOTE_CAP_CONTAINER);
+        return 1;
+    }
     if (string_equals(find->mem, find->layout, key, find->name)) {
         find->found = value;
         return 1;
@@ -135,7 +142,7 @@ static int dict_find_visit(void *ctx, uint64_t key, uint64_t value)
 
 uint64_t dict_get_str(struct remote *mem, const struct layout *l, uint64_t dict, const char *name)
 {
-    struct dict_find find = {mem, l, name, 0};
+    struct dict_find find = {mem, l, name, 0, 0};
     if (dict == 0 || dict_each(mem, l, dict, dict_find_visit, &find) != 0)
         return 0;
     return find.found;

@@ -10,6 +10,8 @@
 
 /* Dicts with more entries than this are not walked. */
 #define OBJECTS_DICT_MAX_ENTRIES (1u << 20)
+/* Keys compared by name in one lookup (sys.modules, a module's globals). */
+#define OBJECTS_FIND_MAX_KEYS 16384
 
 /* Called per live entry; return non-zero to stop.  key/value are addresses. */
 typedef int (*dict_visit_fn)(void *ctx, uint64_t key, uint64_t value);
