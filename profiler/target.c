@@ -37,6 +37,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     pid_namespace_open(&target->pidns, pid);
     target->name_count = 0;
     target->names_refreshed_ns = 0;
+    target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS;
     target->names_active = 0;
     target->thread_count = 0;
     target->names = NULL;
@@ -47,8 +48,9 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->code_requests = calloc(FRAMES_MAX_DEPTH, sizeof *target->code_requests);
     target->thread_guess = calloc(1, sizeof *target->thread_guess);
     target->code_guess = calloc(THREADS_GUESS_MAX, sizeof *target->code_guess);
+    target->ahead = calloc((size_t)THREADS_GUESS_MAX * TARGET_AHEAD_PER_SLOT, sizeof *target->ahead);
     if (!target->code_headers || !target->code_requests || !target->thread_guess ||
-        !target->code_guess) {
+        !target->code_guess || !target->ahead) {
         snprintf(err, err_len, "out of memory");
         return RUNTIME_UNREADABLE;
     }
@@ -83,10 +85,16 @@ void target_close(struct target *target)
     target->code_headers = NULL;
     free(target->code_requests);
     target->code_requests = NULL;
+    if (target->thread_guess)
+        threads_guess_free(target->thread_guess);
     free(target->thread_guess);
     target->thread_guess = NULL;
+    for (size_t i = 0; target->code_guess && i < THREADS_GUESS_MAX; i++)
+        free(target->code_guess[i].ahead_buf);
     free(target->code_guess);
     target->code_guess = NULL;
+    free(target->ahead);
+    target->ahead = NULL;
 }
 
 /* The interpreter and its GIL rarely move (never, without subinterpreters):
@@ -103,12 +111,65 @@ static int target_find_interpreter(struct target *target)
     return target->interp ? 0 : -1;
 }
 
+/* Frames from the innermost back to the start of its chunk lie in one range. */
+#define TARGET_CHUNK_MAX (1u << 20)
+
+/* Chunk bytes the frames of a thread at innermost need (3.11+). */
+static size_t target_chunk_need(const struct layout *layout, uint64_t chunk, uint64_t innermost)
+{
+    return (size_t)(innermost - chunk + layout->iframe_size);
+}
+
+/* Queues, for every thread slot of last tick, the reads its walk would make
+ * (target_walk_frames) into target->ahead, to ride in the thread list's call. */
+static size_t target_plan_ahead(struct target *target)
+{
+    const struct layout *layout = &target->runtime.layout;
+    if (layout->frame_kind != FRAME_INTERPRETER)
+        return 0;
+    uint64_t header_size = code_cache_header_size(layout);
+    int headers = layout->interp_code_generation == LAYOUT_NONE; /* 3.14+ needs none */
+    size_t slots = target->thread_count < THREADS_GUESS_MAX ? target->thread_count
+                                                            : THREADS_GUESS_MAX;
+    size_t n = 0;
+    for (size_t i = 0; i < slots; i++) {
+        struct code_guess *guess = &target->code_guess[i];
+        guess->ahead = 0;
+        if (guess->tstate != target->threads[i].tstate || guess->chunk_used == 0)
+            continue;
+        size_t len = guess->chunk_used + TARGET_AHEAD_SLACK;
+        if (len > TARGET_CHUNK_MAX)
+            continue;
+        if (len > guess->ahead_capacity) {
+            unsigned char *bigger = realloc(guess->ahead_buf, len);
+            if (!bigger)
+                continue;
+            guess->ahead_buf = bigger;
+            guess->ahead_capacity = len;
+        }
+        guess->ahead = 1;
+        guess->ahead_at = n;
+        target->ahead[n++] = (struct remote_request){guess->chunk, guess->ahead_buf, len, 0};
+        guess->ahead_codes = headers ? guess->count : 0;
+        for (size_t c = 0; c < guess->ahead_codes; c++)
+            target->ahead[n++] =
+                (struct remote_request){guess->addr[c], guess->header[c], header_size, 0};
+        guess->ahead_frames = guess->frame_count;
+        for (size_t f = 0; f < guess->ahead_frames; f++)
+            target->ahead[n++] = (struct remote_request){guess->frame_addr[f], guess->ahead_frame[f],
+                                                         guess->frame_len[f], 0};
+    }
+    return n;
+}
+
 int target_read_threads(struct target *target)
 {
     struct remote *mem = &target->live.base;
     if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
         target_find_interpreter(target) != 0)
         return -1;
+    target->thread_guess->along = target->ahead;
+    target->thread_guess->along_count = target_plan_ahead(target);
     uint64_t generation = 0;
     int count = threads_read_guessing(mem, &target->runtime, target->interp, target->gil,
                                       target->thread_guess, target->threads, TARGET_MAX_THREADS,
@@ -126,8 +187,6 @@ int target_read_threads(struct target *target)
 /* A code request whose cache entry needs no header (see code_cache_trusted). */
 #define TARGET_CODE_TRUSTED 2
 
-/* Frames from the innermost back to the start of its chunk lie in one range. */
-#define TARGET_CHUNK_MAX (1u << 20)
 
 /* Last tick's code guess for thread slot index, or NULL. */
 static struct code_guess *target_code_guess(struct target *target, size_t index)
@@ -139,29 +198,58 @@ static struct code_guess *target_code_guess(struct target *target, size_t index)
         guess->tstate = target->threads[index].tstate;
         guess->count = 0;
         guess->frame_count = 0;
+        guess->chunk_used = 0;
+        guess->ahead = 0;
     }
     return guess;
 }
 
-int target_walk_frames(struct target *target, size_t index)
+/* Serves this tick's walk from the reads made ahead for its slot, when the
+ * thread's chunk is the one read and its stack fits in what was read. */
+static int target_use_ahead(struct target *target, struct code_guess *guess, uint64_t chunk,
+                            size_t need)
 {
-    const struct thread_state_info *thread = &target->threads[index];
-    const struct layout *layout = &target->runtime.layout;
-    uint64_t header_size = code_cache_header_size(layout);
-    struct remote *mem = &target->live.base;
-    struct code_guess *guess = target_code_guess(target, index);
-    struct remote_request requests[TARGET_GUESS_CODES + 1 + REMOTE_WINDOW_EXTRAS];
-    size_t n = 0;
+    if (!guess || !guess->ahead || guess->chunk != chunk)
+        return 0;
+    const struct remote_request *read = &target->ahead[guess->ahead_at];
+    if (!read->ok || need > read->len)
+        return 0;
     struct remote_window *window = &target->window;
-    remote_window_clear(window);
-    uint64_t chunk = thread->datastack_chunk;
-    int windowed = layout->frame_kind == FRAME_INTERPRETER && chunk != 0 &&
-                   thread->innermost > chunk && thread->innermost - chunk < TARGET_CHUNK_MAX &&
-                   remote_window_prepare(&target->window, chunk,
-                                         (size_t)(thread->innermost - chunk + layout->iframe_size),
-                                         &requests[n]) == 0;
-    if (windowed)
-        n++;
+    struct remote_request request;
+    if (remote_window_prepare(window, chunk, read->len, &request) != 0)
+        return 0;
+    memcpy(request.buf, read->buf, read->len);
+    request.ok = 1;
+    remote_window_commit(window, &request);
+    /* Code headers: usable only where the generation does not vouch for the cache. */
+    size_t codes = target->codes.generation == 0 ? guess->ahead_codes : 0;
+    for (size_t i = 0; i < guess->count; i++) {
+        if (i < codes)
+            guess->request[i] = target->ahead[guess->ahead_at + 1 + i];
+        else
+            guess->request[i].ok = 0;
+    }
+    const struct remote_request *frames = &target->ahead[guess->ahead_at + 1 + guess->ahead_codes];
+    window->extra_count = guess->ahead_frames;
+    for (size_t i = 0; i < window->extra_count; i++) {
+        window->extra_addr[i] = frames[i].addr;
+        window->extra_len[i] = frames[i].len;
+        window->extra_ok[i] = frames[i].ok;
+        if (frames[i].ok)
+            memcpy(window->extra_buf[i], frames[i].buf, frames[i].len);
+    }
+    return 1;
+}
+
+/* Reads now, in one call, what the walk needs that was not read ahead: the
+ * chunk (when windowed: its request prepared in requests[0]), last tick's
+ * code headers and its frames outside the chunk. */
+static void target_read_now(struct target *target, struct code_guess *guess, int windowed,
+                            struct remote_request *requests)
+{
+    uint64_t header_size = code_cache_header_size(&target->runtime.layout);
+    struct remote_window *window = &target->window;
+    size_t n = windowed ? 1 : 0;
     size_t codes_at = n;
     /* No code headers are needed when the generation says the cache holds. */
     size_t guessed_codes = guess && target->codes.generation == 0 ? guess->count : 0;
@@ -175,7 +263,7 @@ int target_walk_frames(struct target *target, size_t index)
                                                 guess->frame_len[i], 0};
     }
     if (n > 0)
-        remote_read_batch(mem, requests, n);
+        remote_read_batch(&target->live.base, requests, n);
     for (size_t i = 0; guess && i < guess->count; i++) {
         if (i < guessed_codes)
             guess->request[i] = requests[codes_at + i];
@@ -187,8 +275,31 @@ int target_walk_frames(struct target *target, size_t index)
         window->extra_count = n - frames_at;
         for (size_t i = 0; i < window->extra_count; i++)
             window->extra_ok[i] = requests[frames_at + i].ok;
-        mem = &window->base;
     }
+}
+
+int target_walk_frames(struct target *target, size_t index)
+{
+    const struct thread_state_info *thread = &target->threads[index];
+    const struct layout *layout = &target->runtime.layout;
+    struct code_guess *guess = target_code_guess(target, index);
+    struct remote_request requests[TARGET_GUESS_CODES + 1 + REMOTE_WINDOW_EXTRAS];
+    struct remote_window *window = &target->window;
+    remote_window_clear(window);
+    uint64_t chunk = thread->datastack_chunk;
+    int windowed = layout->frame_kind == FRAME_INTERPRETER && chunk != 0 &&
+                   thread->innermost > chunk && thread->innermost - chunk < TARGET_CHUNK_MAX;
+    size_t need = windowed ? target_chunk_need(layout, chunk, thread->innermost) : 0;
+    if (!windowed || !target_use_ahead(target, guess, chunk, need)) {
+        windowed = windowed && remote_window_prepare(window, chunk, need, &requests[0]) == 0;
+        target_read_now(target, guess, windowed, requests);
+    }
+    if (guess) {
+        guess->ahead = 0;
+        guess->chunk = chunk;
+        guess->chunk_used = windowed ? need : 0;
+    }
+    struct remote *mem = windowed ? &window->base : &target->live.base;
     int rc = frames_walk(mem, layout, thread->innermost, &target->walk);
     if (guess && windowed) {
         /* Frames that were outside every range: read them ahead next time. */
@@ -349,10 +460,17 @@ const char *target_thread_name(struct target *target, const struct thread_state_
     if (target->names_refreshed_ns == 0 || age > TARGET_NAME_REFRESH_NS)
         target_refresh_names(target, now);
     const char *name = target_lookup_name(target, thread->thread_id);
-    if (!name && now - target->names_refreshed_ns > TARGET_NAME_MISS_RETRY_NS) {
+    /* A thread not (yet) in threading._active: look again soon, then less and
+     * less often (a process that never imports threading would otherwise
+     * have sys.modules walked every few milliseconds). */
+    if (!name && now - target->names_refreshed_ns > target->names_retry_ns) {
         target_refresh_names(target, now);
         name = target_lookup_name(target, thread->thread_id);
+        if (!name && target->names_retry_ns < TARGET_NAME_REFRESH_NS)
+            target->names_retry_ns *= 2;
     }
+    if (name)
+        target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS;
     *from_python = name != NULL;
     if (name)
         return name;

@@ -30,7 +30,25 @@ struct code_guess {
     uint64_t addr[TARGET_GUESS_CODES];
     unsigned char header[TARGET_GUESS_CODES][CODE_HEADER_MAX];
     struct remote_request request[TARGET_GUESS_CODES];
+    /* 3.11+: the used part of the frame chunk last tick, and this tick's read
+     * of it (plus some room to grow), of the code headers and of the frames
+     * outside the chunk, made ahead in the thread list's call: when the chunk
+     * is the same and the stack still fits, the thread costs no call of its
+     * own (target_read_threads, target_walk_frames). */
+    uint64_t chunk;
+    size_t chunk_used;
+    int ahead;            /* the reads below were made this tick */
+    size_t ahead_at;      /* index of the chunk's request in target->ahead */
+    size_t ahead_codes;   /* code headers read ahead, right after it */
+    size_t ahead_frames;  /* frames read ahead, after those */
+    unsigned char *ahead_buf;
+    size_t ahead_capacity;
+    unsigned char ahead_frame[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
 };
+
+/* Room read past last tick's stack, so a stack that grew a little still fits. */
+#define TARGET_AHEAD_SLACK 1024
+#define TARGET_AHEAD_PER_SLOT (1 + TARGET_GUESS_CODES + REMOTE_WINDOW_EXTRAS)
 
 struct target {
     int pid;
@@ -44,6 +62,7 @@ struct target {
     struct thread_name *names;
     size_t name_count;
     uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */
+    uint64_t names_retry_ns;     /* wait before looking again for a missing name */
     uint64_t names_active;       /* cached address of threading._active */
     uint64_t interp;      /* main interpreter, cached; 0 until found */
     uint64_t gil;         /* its GIL struct, cached with it */
@@ -53,6 +72,7 @@ struct target {
     struct remote_request *code_requests;
     struct threads_guess *thread_guess; /* last tick's thread list */
     struct code_guess *code_guess;      /* last tick's code objects, per thread slot */
+    struct remote_request *ahead;       /* the reads made ahead for every slot */
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;

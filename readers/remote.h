@@ -84,7 +84,9 @@ static inline int remote_plausible(uint64_t addr, size_t len)
            addr + len <= (UINT64_C(1) << 47);
 }
 
-/* Performs every request it can; implausible addresses fail without a syscall. */
+/* Performs every request it can; implausible addresses fail without a syscall
+ * and do not split the call (up to REMOTE_BATCH_STASH of them). */
+#define REMOTE_BATCH_STASH 16
 size_t remote_read_batch(struct remote *r, struct remote_request *requests, size_t count);
 
 static inline int remote_read_u64(struct remote *r, uint64_t addr, uint64_t *out)

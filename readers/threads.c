@@ -8,6 +8,7 @@
  * last_holder while locked is set. */
 #include "threads.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
@@ -81,14 +82,27 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
     uint64_t tstate = 0, holder = 0, generation = 0;
     int32_t locked = 0;
     int want_generation = code_generation && l->interp_code_generation != LAYOUT_NONE;
-    struct remote_request requests[4 + 2 * THREADS_GUESS_MAX] = {
-        {interp + l->interp_threads_head, &tstate, sizeof tstate, 0},
-        {gil + l->gil_locked, &locked, sizeof locked, 0},
-        {gil + l->gil_last_holder, &holder, sizeof holder, 0},
-        {want_generation ? interp + l->interp_code_generation : 0, &generation, 8, 0},
-    };
-    size_t n = 4;
     size_t guessed = guess ? guess->count : 0;
+    size_t along = guess ? guess->along_count : 0;
+    struct remote_request fixed[4];
+    struct remote_request *requests = fixed;
+    if (guess) {
+        size_t need = 4 + 2 * guessed + along;
+        if (need > guess->batch_capacity) {
+            struct remote_request *bigger = realloc(guess->batch, need * sizeof *bigger);
+            if (!bigger)
+                return -1;
+            guess->batch = bigger;
+            guess->batch_capacity = need;
+        }
+        requests = guess->batch;
+    }
+    requests[0] = (struct remote_request){interp + l->interp_threads_head, &tstate, sizeof tstate, 0};
+    requests[1] = (struct remote_request){gil + l->gil_locked, &locked, sizeof locked, 0};
+    requests[2] = (struct remote_request){gil + l->gil_last_holder, &holder, sizeof holder, 0};
+    requests[3] = (struct remote_request){want_generation ? interp + l->interp_code_generation : 0,
+                                          &generation, 8, 0};
+    size_t n = 4;
     size_t state_at[THREADS_GUESS_MAX], frame_at[THREADS_GUESS_MAX];
     for (size_t i = 0; i < guessed; i++) {
         state_at[i] = n;
@@ -100,10 +114,17 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
                                                     &guess->current_frame[i], 8, 0};
         }
     }
+    size_t along_at = n;
+    if (along > 0) {
+        memcpy(requests + n, guess->along, along * sizeof *requests);
+        n += along;
+    }
     if (gil == 0) { /* no GIL fields to read: drop requests 1 and 2 by failing them */
         requests[1].addr = requests[2].addr = 0;
     }
     remote_read_batch(mem, requests, n);
+    for (size_t i = 0; i < along; i++)
+        guess->along[i].ok = requests[along_at + i].ok;
     if (!requests[0].ok)
         return -1;
     *gil_holder = requests[1].ok && requests[2].ok && locked ? holder : 0;
@@ -160,6 +181,13 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
         }
     }
     return (int)count;
+}
+
+void threads_guess_free(struct threads_guess *guess)
+{
+    free(guess->batch);
+    guess->batch = NULL;
+    guess->batch_capacity = 0;
 }
 
 int threads_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,

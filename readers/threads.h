@@ -31,7 +31,16 @@ struct threads_guess {
     /* Scratch for the speculative reads. */
     unsigned char state[THREADS_GUESS_MAX][THREADS_READ_MAX];
     uint64_t current_frame[THREADS_GUESS_MAX];
+    /* The caller's reads riding in the same call (see threads_read_guessing),
+     * and room for the whole batch, grown as needed (not per tick). */
+    struct remote_request *along;
+    size_t along_count;
+    struct remote_request *batch;
+    size_t batch_capacity;
 };
+
+/* Frees what threads_read_guessing grew inside guess. */
+void threads_guess_free(struct threads_guess *guess);
 
 /* Address of the GIL struct interp uses (0 if unknown); stable while interp lives. */
 uint64_t threads_gil_address(struct remote *mem, const struct python_runtime *runtime,
@@ -45,7 +54,9 @@ int threads_read(struct remote *mem, const struct python_runtime *runtime, uint6
 
 /* threads_read, also reading the interpreter's code object generation (3.14+,
  * 0 when the version has none) in the same call, and reading the states of last tick's threads (guess, updated for
- * the next tick) in the same call as the list head: steady state is one call. */
+ * the next tick) in the same call as the list head: steady state is one call.
+ * guess->along (guess->along_count requests, may be 0) are read in that same
+ * call too, each request's ok set, whatever the outcome for the threads. */
 int threads_read_guessing(struct remote *mem, const struct python_runtime *runtime,
                           uint64_t interp, uint64_t gil, struct threads_guess *guess,
                           struct thread_state_info *out, size_t max, uint64_t *gil_holder,

@@ -280,7 +280,7 @@ static void test_threads_past_the_cap_are_counted_once_per_read(void)
     put_u64(interp + l->interp_threads_head, first);
     for (uint64_t i = 0; i < 5; i++)
         put_u64(first + i * stride + l->tstate_next, i < 4 ? first + (i + 1) * stride : 0);
-    static struct thread_state_info out[3];
+    static struct thread_state_info out[5];
     uint64_t holder;
     CHECK(threads_read(mem, &runtime, interp, 0, out, 3, &holder) == 3);
     CHECK(mem->caps_hit[REMOTE_CAP_THREADS] == 1);
@@ -301,6 +301,54 @@ static void test_a_window_counts_caps_into_the_remote_under_it(void)
     CHECK(mem->caps_hit[REMOTE_CAP_STRING] == 1);
     CHECK(window.base.caps_hit[REMOTE_CAP_STRING] == 0);
     remote_window_free(&window);
+}
+
+/* --- batched reads ---------------------------------------------------- */
+
+/* A remote that serves batches from `memory` and counts its calls. */
+static size_t counting_batch(struct remote *self, struct remote_request *requests, size_t count)
+{
+    self->read_calls++;
+    size_t done = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t addr = requests[i].addr;
+        requests[i].ok = addr >= BASE && addr + requests[i].len <= BASE + sizeof memory;
+        if (requests[i].ok) {
+            memcpy(requests[i].buf, memory + (addr - BASE), requests[i].len);
+            done++;
+        }
+    }
+    return done;
+}
+
+static void test_unwanted_reads_do_not_split_a_batch(void)
+{
+    struct remote_buffer buffer;
+    struct remote *mem = fresh_memory(&buffer);
+    mem->read_batch = counting_batch;
+    for (uint64_t i = 0; i < 8; i++)
+        put_u64(BASE + 8 * i, 100 + i);
+    uint64_t got[8] = {0};
+    struct remote_request requests[8];
+    for (size_t i = 0; i < 8; i++)
+        requests[i] = (struct remote_request){i % 3 == 1 ? 0 : BASE + 8 * i, &got[i], 8, 7};
+    mem->read_calls = 0;
+    CHECK(remote_read_batch(mem, requests, 8) == 5);
+    CHECK(mem->read_calls == 1); /* one call, though 0-addressed requests sit between */
+    for (size_t i = 0; i < 8; i++) {
+        int wanted = i % 3 != 1;
+        CHECK(requests[i].ok == wanted);
+        CHECK(requests[i].buf == &got[i]); /* every request back in its place */
+        CHECK(got[i] == (wanted ? 100 + i : 0));
+    }
+    /* Many holes (garbage): still every plausible read made, every request in place. */
+    struct remote_request many[64];
+    uint64_t out[64] = {0};
+    for (size_t i = 0; i < 64; i++)
+        many[i] = (struct remote_request){i % 2 ? 0 : BASE + 8 * (i % 8), &out[i], 8, 7};
+    CHECK(remote_read_batch(mem, many, 64) == 32);
+    for (size_t i = 0; i < 64; i++)
+        CHECK(many[i].ok == (i % 2 == 0) && many[i].buf == &out[i]);
 }
 
 /* --- asyncio tasks ----------------------------------------------------- */
@@ -325,6 +373,11 @@ static void test_set_walk_skips_empty_slots_and_refuses_bad_tables(void)
     put_u64(table + 7 * l->set_entry_size, BASE + 0x2200);
     int visited = 0;
     CHECK(set_each(mem, l, set, count_visit, &visited) == 3 && visited == 3);
+    /* A deleted entry (the dummy key, hash -1) is not an item. */
+    put_u64(table + 4 * l->set_entry_size + 8, UINT64_MAX);
+    visited = 0;
+    CHECK(set_each(mem, l, set, count_visit, &visited) == 2 && visited == 2);
+    put_u64(table + 4 * l->set_entry_size + 8, 12345);
     put_u64(set + l->set_mask, 6); /* not a power of two minus one */
     CHECK(set_each(mem, l, set, count_visit, &visited) == -1);
     put_u64(set + l->set_mask, (uint64_t)1 << 40); /* absurd size */
@@ -465,6 +518,7 @@ int main(void)
     test_strings_are_read_and_capped();
     test_non_ascii_byte_in_ascii_string_is_torn();
     test_thread_list_cycle_is_bounded();
+    test_unwanted_reads_do_not_split_a_batch();
     test_threads_past_the_cap_are_counted_once_per_read();
     test_a_window_counts_caps_into_the_remote_under_it();
     test_set_walk_skips_empty_slots_and_refuses_bad_tables();
