@@ -48,9 +48,10 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->code_requests = calloc(FRAMES_MAX_DEPTH, sizeof *target->code_requests);
     target->thread_guess = calloc(1, sizeof *target->thread_guess);
     target->code_guess = calloc(THREADS_GUESS_MAX, sizeof *target->code_guess);
-    target->ahead = calloc((size_t)THREADS_GUESS_MAX * TARGET_AHEAD_PER_SLOT, sizeof *target->ahead);
+    target->ahead = NULL;
+    target->ahead_capacity = 0;
     if (!target->code_headers || !target->code_requests || !target->thread_guess ||
-        !target->code_guess || !target->ahead) {
+        !target->code_guess) {
         snprintf(err, err_len, "out of memory");
         return RUNTIME_UNREADABLE;
     }
@@ -89,8 +90,10 @@ void target_close(struct target *target)
         threads_guess_free(target->thread_guess);
     free(target->thread_guess);
     target->thread_guess = NULL;
-    for (size_t i = 0; target->code_guess && i < THREADS_GUESS_MAX; i++)
+    for (size_t i = 0; target->code_guess && i < THREADS_GUESS_MAX; i++) {
         free(target->code_guess[i].ahead_buf);
+        free(target->code_guess[i].header);
+    }
     free(target->code_guess);
     target->code_guess = NULL;
     free(target->ahead);
@@ -131,11 +134,20 @@ static size_t target_plan_ahead(struct target *target)
     int headers = layout->interp_code_generation == LAYOUT_NONE; /* 3.14+ needs none */
     size_t slots = target->thread_count < THREADS_GUESS_MAX ? target->thread_count
                                                             : THREADS_GUESS_MAX;
+    if (slots * TARGET_AHEAD_PER_SLOT > target->ahead_capacity) {
+        size_t room = slots * TARGET_AHEAD_PER_SLOT;
+        struct remote_request *bigger = realloc(target->ahead, room * sizeof *bigger);
+        if (!bigger)
+            return 0;
+        target->ahead = bigger;
+        target->ahead_capacity = room;
+    }
     size_t n = 0;
     for (size_t i = 0; i < slots; i++) {
         struct code_guess *guess = &target->code_guess[i];
         guess->ahead = 0;
-        if (guess->tstate != target->threads[i].tstate || guess->chunk_used == 0)
+        if (guess->tstate != target->threads[i].tstate || guess->chunk_used == 0 ||
+            (headers && !guess->header))
             continue;
         size_t len = guess->chunk_used + TARGET_AHEAD_SLACK;
         if (len > TARGET_CHUNK_MAX)
@@ -168,8 +180,8 @@ int target_read_threads(struct target *target)
     if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
         target_find_interpreter(target) != 0)
         return -1;
+    target->thread_guess->along_count = target_plan_ahead(target); /* may move target->ahead */
     target->thread_guess->along = target->ahead;
-    target->thread_guess->along_count = target_plan_ahead(target);
     uint64_t generation = 0;
     int count = threads_read_guessing(mem, &target->runtime, target->interp, target->gil,
                                       target->thread_guess, target->threads, TARGET_MAX_THREADS,
@@ -194,6 +206,11 @@ static struct code_guess *target_code_guess(struct target *target, size_t index)
     if (index >= THREADS_GUESS_MAX)
         return NULL;
     struct code_guess *guess = &target->code_guess[index];
+    if (!guess->header && target->runtime.layout.interp_code_generation == LAYOUT_NONE) {
+        guess->header = malloc((size_t)TARGET_GUESS_CODES * CODE_HEADER_MAX);
+        if (!guess->header)
+            return NULL;
+    }
     if (guess->tstate != target->threads[index].tstate) {
         guess->tstate = target->threads[index].tstate;
         guess->count = 0;
@@ -252,7 +269,8 @@ static void target_read_now(struct target *target, struct code_guess *guess, int
     size_t n = windowed ? 1 : 0;
     size_t codes_at = n;
     /* No code headers are needed when the generation says the cache holds. */
-    size_t guessed_codes = guess && target->codes.generation == 0 ? guess->count : 0;
+    size_t guessed_codes =
+        guess && guess->header && target->codes.generation == 0 ? guess->count : 0;
     for (size_t i = 0; i < guessed_codes; i++)
         requests[n++] = (struct remote_request){guess->addr[i], guess->header[i], header_size, 0};
     size_t frames_at = n;
@@ -466,11 +484,11 @@ const char *target_thread_name(struct target *target, const struct thread_state_
     if (!name && now - target->names_refreshed_ns > target->names_retry_ns) {
         target_refresh_names(target, now);
         name = target_lookup_name(target, thread->thread_id);
-        if (!name && target->names_retry_ns < TARGET_NAME_REFRESH_NS)
+        if (name)
+            target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS; /* new threads: keep up */
+        else if (target->names_retry_ns < TARGET_NAME_REFRESH_NS)
             target->names_retry_ns *= 2;
     }
-    if (name)
-        target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS;
     *from_python = name != NULL;
     if (name)
         return name;

@@ -28,7 +28,9 @@ struct code_guess {
     size_t frame_len[REMOTE_WINDOW_EXTRAS];
     size_t count;
     uint64_t addr[TARGET_GUESS_CODES];
-    unsigned char header[TARGET_GUESS_CODES][CODE_HEADER_MAX];
+    /* TARGET_GUESS_CODES headers; allocated once, only where the version
+     * needs headers (3.11-3.13: no code object generation). */
+    unsigned char (*header)[CODE_HEADER_MAX];
     struct remote_request request[TARGET_GUESS_CODES];
     /* 3.11+: the used part of the frame chunk last tick, and this tick's read
      * of it (plus some room to grow), of the code headers and of the frames
@@ -73,6 +75,7 @@ struct target {
     struct threads_guess *thread_guess; /* last tick's thread list */
     struct code_guess *code_guess;      /* last tick's code objects, per thread slot */
     struct remote_request *ahead;       /* the reads made ahead for every slot */
+    size_t ahead_capacity;
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;

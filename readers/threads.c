@@ -103,7 +103,7 @@ int threads_read_guessing(struct remote *mem, const struct python_runtime *runti
     requests[3] = (struct remote_request){want_generation ? interp + l->interp_code_generation : 0,
                                           &generation, 8, 0};
     size_t n = 4;
-    size_t state_at[THREADS_GUESS_MAX], frame_at[THREADS_GUESS_MAX];
+    size_t *state_at = guess ? guess->state_at : NULL, *frame_at = guess ? guess->frame_at : NULL;
     for (size_t i = 0; i < guessed; i++) {
         state_at[i] = n;
         requests[n++] = (struct remote_request){guess->tstate[i], guess->state[i], size, 0};

@@ -21,7 +21,7 @@ struct thread_state_info {
 
 /* Threads whose states are read in the same call as the list head, on the
  * guess that the list is what it was last tick (it nearly always is). */
-#define THREADS_GUESS_MAX 64
+#define THREADS_GUESS_MAX 1024
 #define THREADS_READ_MAX 1024
 
 struct threads_guess {
@@ -31,6 +31,7 @@ struct threads_guess {
     /* Scratch for the speculative reads. */
     unsigned char state[THREADS_GUESS_MAX][THREADS_READ_MAX];
     uint64_t current_frame[THREADS_GUESS_MAX];
+    size_t state_at[THREADS_GUESS_MAX], frame_at[THREADS_GUESS_MAX]; /* batch indexes */
     /* The caller's reads riding in the same call (see threads_read_guessing),
      * and room for the whole batch, grown as needed (not per tick). */
     struct remote_request *along;
