@@ -18,6 +18,7 @@ void proc_tasks_init(struct proc_tasks *tasks, int pid)
     tasks->pid = pid;
     tasks->count = 0;
     tasks->tick = 0;
+    tasks->next_hint = 0;
 }
 
 void proc_tasks_close(struct proc_tasks *tasks)
@@ -54,10 +55,23 @@ static int proc_tasks_open(struct proc_tasks *tasks, int tid)
 
 static int proc_tasks_find(struct proc_tasks *tasks, int tid)
 {
+    /* Threads come in the same order every tick: try the one after the last
+     * found first (a thousand threads would otherwise cost a million compares). */
+    int hint = tasks->next_hint;
+    if (hint > 0 && hint <= tasks->count && tasks->files[hint - 1].tid == tid)
+        return hint - 1; /* the same thread again (its state, then its syscall) */
+    if (hint < tasks->count && tasks->files[hint].tid == tid) {
+        tasks->next_hint = hint + 1;
+        return hint;
+    }
     for (int i = 0; i < tasks->count; i++)
-        if (tasks->files[i].tid == tid)
+        if (tasks->files[i].tid == tid) {
+            tasks->next_hint = i + 1;
             return i;
-    return proc_tasks_open(tasks, tid);
+        }
+    int opened = proc_tasks_open(tasks, tid);
+    tasks->next_hint = opened + 1;
+    return opened;
 }
 
 int proc_tasks_syscall(struct proc_tasks *tasks, int tid, char *buf, size_t cap)

@@ -19,6 +19,7 @@ struct proc_tasks {
     struct proc_task_file files[PROC_TASKS_MAX_OPEN];
     int count;
     uint64_t tick;
+    int next_hint; /* index to try first in the next lookup */
 };
 
 void proc_tasks_init(struct proc_tasks *tasks, int pid);

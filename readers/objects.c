@@ -110,8 +110,31 @@ int dict_each(struct remote *mem, const struct layout *l, uint64_t dict, dict_vi
     return dict_visit_entries(mem, l, keys, values_array, visit, ctx);
 }
 
+/* Names compared here are short ASCII identifiers: one read of the header
+ * and as many characters as the name has decides, for a compact ASCII str
+ * (every identifier); anything else takes the general path. */
+#define OBJECTS_EQUALS_ONE_READ 128
+
 int string_equals(struct remote *mem, const struct layout *l, uint64_t addr, const char *name)
 {
+    size_t len = strlen(name);
+    unsigned char raw[OBJECTS_EQUALS_ONE_READ];
+    uint64_t data = l->unicode_ascii_size;
+    if (data >= l->unicode_state + 4 && data >= l->unicode_length + 8 &&
+        data + len <= sizeof raw && remote_read(mem, addr, raw, data + len) == 0) {
+        uint64_t refcnt;
+        int64_t length;
+        uint32_t state;
+        memcpy(&refcnt, raw, sizeof refcnt);
+        memcpy(&length, raw + l->unicode_length, sizeof length);
+        memcpy(&state, raw + l->unicode_state, sizeof state);
+        if (!remote_refcount_plausible(refcnt))
+            return 0;
+        int compact_ascii = ((state >> l->unicode_compact_shift) & 1u) &&
+                            ((state >> l->unicode_ascii_shift) & 1u);
+        if (compact_ascii)
+            return length == (int64_t)len && memcmp(raw + data, name, len) == 0;
+    }
     char text[256];
     return string_peek(mem, l, addr, text, sizeof text) >= 0 && strcmp(text, name) == 0;
 }
@@ -189,16 +212,24 @@ uint64_t module_dict(struct remote *mem, const struct layout *l, uint64_t module
 }
 
 /* Index of str key `name` among the shared keys of a type, or -1. */
+/* Attributes of one class looked through (more: not found). */
+#define SHARED_KEYS_READ_MAX 256
+
 static int64_t shared_key_index(struct remote *mem, const struct layout *l, uint64_t keys,
                                 const char *name)
 {
     struct dict_geometry g;
     if (dict_keys_geometry(mem, l, keys, &g) != 0)
         return -1;
-    for (uint64_t i = 0; i < g.nentries; i++) {
+    /* The entries in one read (an instance's attributes: a few dozen). */
+    unsigned char chunk[SHARED_KEYS_READ_MAX * 32];
+    uint64_t n = g.nentries < SHARED_KEYS_READ_MAX ? g.nentries : SHARED_KEYS_READ_MAX;
+    if (g.entry_size > 32 || g.key_at + 8 > g.entry_size ||
+        remote_read(mem, g.entries, chunk, n * g.entry_size) != 0)
+        return -1;
+    for (uint64_t i = 0; i < n; i++) {
         uint64_t key;
-        if (remote_read_ptr(mem, g.entries + i * g.entry_size + g.key_at, &key) != 0)
-            return -1;
+        memcpy(&key, chunk + i * g.entry_size + g.key_at, sizeof key);
         if (key && string_equals(mem, l, key, name))
             return (int64_t)i;
     }
