@@ -233,9 +233,9 @@ static int target_use_ahead(struct target *target, struct code_guess *guess, uin
         return 0;
     struct remote_window *window = &target->window;
     struct remote_request request;
-    if (remote_window_prepare(window, chunk, read->len, &request) != 0)
+    if (remote_window_prepare(window, chunk, read->len, &request) != 0 || need > request.len)
         return 0;
-    memcpy(request.buf, read->buf, read->len);
+    memcpy(request.buf, read->buf, request.len);
     request.ok = 1;
     remote_window_commit(window, &request);
     /* Code headers: usable only where the generation does not vouch for the cache. */
