@@ -122,18 +122,14 @@ int string_equals(struct remote *mem, const struct layout *l, uint64_t addr, con
     uint64_t data = l->unicode_ascii_size;
     if (data >= l->unicode_state + 4 && data >= l->unicode_length + 8 &&
         data + len <= sizeof raw && remote_read(mem, addr, raw, data + len) == 0) {
-        uint64_t refcnt;
-        int64_t length;
-        uint32_t state;
-        memcpy(&refcnt, raw, sizeof refcnt);
-        memcpy(&length, raw + l->unicode_length, sizeof length);
-        memcpy(&state, raw + l->unicode_state, sizeof state);
-        if (!remote_refcount_plausible(refcnt))
+        struct string_header h;
+        string_header_decode(l, raw, &h);
+        if (!remote_refcount_plausible(h.refcnt))
             return 0;
-        int compact_ascii = ((state >> l->unicode_compact_shift) & 1u) &&
-                            ((state >> l->unicode_ascii_shift) & 1u);
+        int compact_ascii = ((h.state >> l->unicode_compact_shift) & 1u) &&
+                            ((h.state >> l->unicode_ascii_shift) & 1u);
         if (compact_ascii)
-            return length == (int64_t)len && memcmp(raw + data, name, len) == 0;
+            return h.length == (int64_t)len && memcmp(raw + data, name, len) == 0;
     }
     char text[256];
     return string_peek(mem, l, addr, text, sizeof text) >= 0 && strcmp(text, name) == 0;

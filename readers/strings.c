@@ -39,6 +39,14 @@ size_t string_put_utf8(char *out, uint32_t cp)
     return 4;
 }
 
+void string_header_decode(const struct layout *layout, const unsigned char *raw,
+                          struct string_header *out)
+{
+    memcpy(&out->refcnt, raw, sizeof out->refcnt);
+    memcpy(&out->length, raw + layout->unicode_length, sizeof out->length);
+    memcpy(&out->state, raw + layout->unicode_state, sizeof out->state);
+}
+
 static int string_read_cut(struct remote *mem, const struct layout *layout, uint64_t addr,
                            char *out, size_t cap, int shown)
 {
@@ -52,13 +60,11 @@ static int string_read_cut(struct remote *mem, const struct layout *layout, uint
         head_size = layout->unicode_length + 8;
     if (head_size > sizeof head || remote_read(mem, addr, head, head_size) != 0)
         return -1;
-    int64_t length;
-    uint32_t state;
-    uint64_t refcnt;
-    memcpy(&refcnt, head, sizeof refcnt);
-    memcpy(&length, head + layout->unicode_length, sizeof length);
-    memcpy(&state, head + layout->unicode_state, sizeof state);
-    if (!remote_refcount_plausible(refcnt))
+    struct string_header h;
+    string_header_decode(layout, head, &h);
+    int64_t length = h.length;
+    uint32_t state = h.state;
+    if (!remote_refcount_plausible(h.refcnt))
         return -1; /* a freed string */
     unsigned kind = (state >> layout->unicode_kind_shift) & 7u;
     unsigned compact = (state >> layout->unicode_compact_shift) & 1u;

@@ -13,6 +13,16 @@
 /* Largest bytes object (line tables) we copy. */
 #define BYTES_MAX_LEN (1u << 20)
 
+/* A str's header (ob_refcnt at offset 0, length, state), decoded from bytes
+ * read at its address: at least max(unicode_state + 4, unicode_length + 8). */
+struct string_header {
+    uint64_t refcnt;
+    int64_t length;
+    uint32_t state;
+};
+void string_header_decode(const struct layout *layout, const unsigned char *raw,
+                          struct string_header *out);
+
 /* Reads the str object at addr as NUL-terminated UTF-8 into out (capacity cap,
  * at least 8).  Returns the byte length, or -1 when it is not a readable
  * compact str.  A string longer than fits is cut, ends in "...", and counted

@@ -246,14 +246,20 @@ static void test_non_ascii_byte_in_ascii_string_is_torn(void)
     CHECK(string_read(mem, &l, BASE + 0x100, out, sizeof out) == -1);
 }
 
+/* A zeroed runtime with 3.12's layout; returns that layout. */
+static const struct layout *runtime_of_312(struct python_runtime *runtime)
+{
+    memset(runtime, 0, sizeof *runtime);
+    runtime->layout = *layout_for_version(3, 12);
+    return &runtime->layout;
+}
+
 static void test_thread_list_cycle_is_bounded(void)
 {
     struct remote_buffer buffer;
     struct remote *mem = fresh_memory(&buffer);
     struct python_runtime runtime;
-    memset(&runtime, 0, sizeof runtime);
-    runtime.layout = *layout_for_version(3, 12);
-    const struct layout *l = &runtime.layout;
+    const struct layout *l = runtime_of_312(&runtime);
     uint64_t interp = BASE + 0x100, t1 = BASE + 0x2000, t2 = BASE + 0x3000;
     put_u64(interp + l->interp_threads_head, t1);
     put_u64(t1 + l->tstate_next, t2);
@@ -272,9 +278,7 @@ static void test_threads_past_the_cap_are_counted_once_per_read(void)
     struct remote_buffer buffer;
     struct remote *mem = fresh_memory(&buffer);
     struct python_runtime runtime;
-    memset(&runtime, 0, sizeof runtime);
-    runtime.layout = *layout_for_version(3, 12);
-    const struct layout *l = &runtime.layout;
+    const struct layout *l = runtime_of_312(&runtime);
     uint64_t interp = BASE + 0x100;
     uint64_t first = BASE + 0x2000, stride = 0x1000;
     put_u64(interp + l->interp_threads_head, first);
