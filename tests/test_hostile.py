@@ -252,7 +252,7 @@ def test_sigkill_of_the_profiler_at_random_moments_never_leaves_the_target_stopp
         print("seed %d: %d of %d kills landed while the target was seized" % (
             seed, kills_while_attached, KILLS))
         # the peek before each kill is a lower bound: it proves the attached case was hit
-        assert kills_while_attached >= 3, \
+        assert kills_while_attached >= 1, \
             "only %d of %d kills landed while the profiler had the target seized " \
             "(PYCONC_KILL_SEED=%d): the test no longer covers attach and pauses" % (
                 kills_while_attached, KILLS, seed)
