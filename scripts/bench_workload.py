@@ -7,6 +7,8 @@
                                       coroutines deep and one task spinning on CPU
   bench_workload.py threads N         N threads in every state: a quarter each spinning,
                                       sleeping, waiting on a lock, reading a socket
+  bench_workload.py parked-threads N  N threads: 2 spinning, the rest sleeping, waiting on
+                                      a lock or reading a socket
 """
 import sys
 import time
@@ -31,7 +33,10 @@ def spin_forever():
         unit_of_work()
 
 
-def run_threads(count):
+def run_threads(count, spinners=None):
+    """count threads, a quarter in each state; or, with spinners, that many spinning
+    and the rest parked (sleeping, on a lock, on a socket), the spinners started last
+    (a thousand threads start slowly while hundreds hold the GIL)."""
     import socket
     import threading
 
@@ -55,9 +60,13 @@ def run_threads(count):
         readers.append(right)
         left.recv(1)
 
-    jobs = (spin, nap, wait_lock, read)
-    for i in range(count):
-        threading.Thread(target=jobs[i % 4], daemon=True).start()
+    if spinners is None:
+        jobs = [(spin, nap, wait_lock, read)[i % 4] for i in range(count)]
+    else:
+        jobs = [(nap, wait_lock, read)[i % 3] for i in range(count - spinners)]
+        jobs += [spin] * spinners
+    for job in jobs:
+        threading.Thread(target=job, daemon=True).start()
     time.sleep(0.2)
     print("ready", flush=True)
     while True:
@@ -98,6 +107,9 @@ def main():
         return
     if sys.argv[1] == "threads":
         run_threads(int(sys.argv[2]))
+        return
+    if sys.argv[1] == "parked-threads":
+        run_threads(int(sys.argv[2]), spinners=2)
         return
     mode, depth = sys.argv[1], int(sys.argv[2])
     sys.setrecursionlimit(max(1000, depth + 100))
