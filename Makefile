@@ -66,7 +66,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 asan-test: deps pythons
 	$(MAKE) all unit-test BUILD=build-asan BIN=build-asan/pyconc-prof CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 PYCONC_PROF=build-asan/pyconc-prof \
-	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) -m "not timing and not scale" tests $(PYTEST_ARGS)
+	  PYCONC_TEST_PYTHONS=$(ASAN_PYTHONS) $(PYTEST) -q $(PYTEST_JOBS) -m "not timing and not scale and not sanitizer_blind" tests $(PYTEST_ARGS)
 
 # The readers' fuzzer (libFuzzer, Debian's clang) under ASan and UBSan: the
 # regression inputs first, then FUZZ_SECONDS of fuzzing from seed snapshots of

@@ -165,7 +165,7 @@ static void main_summary_caps(const struct remote *mem)
         [REMOTE_CAP_THREADS] = "ticks with over " STR(TARGET_MAX_THREADS)
                                " threads (the rest not sampled)",
         [REMOTE_CAP_STRING] = "strings cut at their length cap",
-        [REMOTE_CAP_LINETABLE] = "line tables over 1 MiB (line unknown)",
+        [REMOTE_CAP_LINETABLE] = "line tables unread (over 1 MiB or torn; line unknown)",
         [REMOTE_CAP_CONTAINER] = "dicts, lists or sets too big to walk",
         [REMOTE_CAP_TASK_CHAIN] = "await chains cut at " STR(TASK_CHAIN_MAX) " coroutines",
         [REMOTE_CAP_TASK_LIST] = "task list walks stopped at their link cap",

@@ -26,7 +26,7 @@ struct remote_request {
 enum remote_cap {
     REMOTE_CAP_THREADS,     /* thread states past the per-tick cap, not sampled */
     REMOTE_CAP_STRING,      /* strings cut at STRING_MAX_CHARS */
-    REMOTE_CAP_LINETABLE,   /* line tables or bytes past their size cap: line unknown */
+    REMOTE_CAP_LINETABLE,   /* line tables claiming over 1 MiB (or torn): line unknown */
     REMOTE_CAP_CONTAINER,   /* dicts, lists, sets too big to walk */
     REMOTE_CAP_TASK_CHAIN,  /* await chains cut at TASK_CHAIN_MAX coroutines */
     REMOTE_CAP_TASK_LIST,   /* task list walks stopped at their link cap */

@@ -175,6 +175,9 @@ def pytest_configure(config):
         "markers", "timing: asserts accuracy measured against the clock; the Makefile runs "
                    "these one at a time, after the others, and not in the sanitizer build")
     config.addinivalue_line(
+        "markers", "sanitizer_blind: what it checks happens after the profiler is SIGKILLed, "
+                   "where no sanitizer can see; not in the sanitizer build")
+    config.addinivalue_line(
         "markers", "scale: a 30 s recording of a thousand threads or ten thousand tasks, "
                    "judged on the profiler's memory; not in the sanitizer build (its quarantine "
                    "and shadow memory are not the profiler's)")

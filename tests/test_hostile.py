@@ -157,7 +157,7 @@ def test_a_full_disk_fails_the_output_and_leaves_no_partial_file(any_python, pro
 
 # --- SIGKILL at random moments ----------------------------------------------------------
 
-KILLS = 50  # per interpreter and mode: 500 of each mode over the ten interpreters
+KILLS = 50  # per interpreter and mode: 150 of each mode over the three interpreters
 KILL_DELAY = (0.001, 0.2)  # seconds, drawn log-uniformly: start-up, attach, first pause, steady
 KILL_CHECK_EVERY = 25      # kills between two looks at the target's CPU time
 RELEASE_WINDOW = 0.1       # seconds the kernel may take to finish detaching a dead tracer
@@ -215,6 +215,17 @@ def assert_cpu_grows(pid: int, context: str, ticks: int = 3, within: float = 3.0
         time.sleep(0.005)
 
 
+def kill_interpreters() -> List[Interpreter]:
+    """The kernel undoes a dead tracer's stops the same way whatever the target runs: the
+    oldest and newest pyenv builds and the newest Debian one carry the test (CI time);
+    those of them this run covers, else the first interpreter it covers."""
+    covered = selected()
+    wanted = ("py3.8-pyenv", "py3.13-pyenv", "py3.15-sid")
+    return [i for i in covered if i.id in wanted] or covered[:1]
+
+
+@pytest.mark.sanitizer_blind
+@pytest.mark.parametrize("python", kill_interpreters(), ids=str)
 @pytest.mark.parametrize("mode", ["", "--blocking"], ids=["sampling", "blocking"])
 def test_sigkill_of_the_profiler_at_random_moments_never_leaves_the_target_stopped(
         python, profiler, start_workload, tmp_path, mode):

@@ -16,12 +16,17 @@ STARTUPS = 6
 
 def test_frames_during_startup_are_real_or_dropped(python, profiler, tmp_path):
     unreal = []
+    sampled = 0
     for number in range(STARTUPS):
         output = tmp_path / ("startup-%d.txt" % number)
         run = profiler.run("-r", "5000", "-o", output,
                            "--", python.path, Workload.path_of("imports_many_modules.py"))
+        if run.returncode == 2 and "exited before a CPython runtime was found" in run.stderr:
+            continue  # the 0.1 s command outran a loaded machine (an ASan run): nothing read
         assert run.returncode == 0, run.describe()
+        sampled += 1
         unreal += unreal_frames(parse_collapsed(output.read_bytes()))
+    assert sampled >= STARTUPS // 2, "only %d of %d start-ups were sampled" % (sampled, STARTUPS)
     assert not unreal, "frames the target never ran, in %d wrapped start-ups:\n  %s" % (
         STARTUPS, "\n  ".join(sorted(set(unreal))))
 
