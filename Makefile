@@ -45,12 +45,13 @@ unit-test: $(UNIT_TESTS)
 # this halves the suite's time on two cores; TEST_JOBS=1 runs them one by one.
 # Tests marked `timing` (accuracy against the clock: CPU splits, blocked-loop
 # lengths, run-to-run noise) run afterwards, one at a time, alone on the machine.
+# Each part ends with its ten slowest tests (the CI budget is 20 minutes).
 TEST_JOBS ?= 2
 PYTEST_JOBS := $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS))
 
 e2e-test: pyconc-prof
-	$(PYTEST) -q $(PYTEST_JOBS) -m "not timing" tests $(PYTEST_ARGS)
-	$(PYTEST) -q -m timing tests $(PYTEST_ARGS)
+	$(PYTEST) -q --durations=10 $(PYTEST_JOBS) -m "not timing" tests $(PYTEST_ARGS)
+	$(PYTEST) -q --durations=10 -m timing tests $(PYTEST_ARGS)
 
 test: deps pythons
 	$(MAKE) all
