@@ -17,7 +17,9 @@
 
 #define PCP_MAGIC "\x89PCP\r\n\x1a\n"
 #define PCP_MAGIC_LEN 8
-#define PCP_VERSION 3 /* 2: + PCP_TASKS; 3: + lifecycle records; older files still read */
+/* 2: + PCP_TASKS; 3: + lifecycle records; 4: + processes (PCP_PROCESS,
+ * PCP_THREAD_IN); older files still read */
+#define PCP_VERSION 4
 #define PCP_BLOCK_MAGIC "BLK1"
 /* Blocks larger than this (raw or packed) are corrupt. */
 #define PCP_BLOCK_MAX (64u << 20)
@@ -33,6 +35,7 @@ enum pcp_header_key {
     PCP_HEADER_START_UNIX_NS = 6,  /* decimal text: wall-clock start */
     PCP_HEADER_PROFILER = 7,       /* "pyconc-prof 0.1.0" */
     PCP_HEADER_LIFECYCLE = 8,      /* "1": recorded with --check-lifecycle */
+    PCP_HEADER_PROCESS_ROOTS = 9,  /* "1": recorded with --subprocesses (version 4) */
 };
 
 enum pcp_record {
@@ -50,6 +53,10 @@ enum pcp_record {
     PCP_GAUGE = 10,  /* time ns, name string id, value */
     PCP_PHASE = 11,  /* time ns, name string id */
     PCP_EXITED = 12, /* the recording ended because the target exited (no fields) */
+    /* version 4: a process (id, pid, ppid, name string id; repeated on rename)
+     * and a thread in one (PCP_THREAD's fields, then the process id) */
+    PCP_PROCESS = 13,
+    PCP_THREAD_IN = 14,
 };
 
 #endif

@@ -104,6 +104,8 @@ int pcp_writer_open(struct pcp_writer *w, FILE *out, const struct pcp_header *he
     rc |= pcp_header_field(w, PCP_HEADER_PROFILER, header->profiler);
     if (header->lifecycle)
         rc |= pcp_header_field(w, PCP_HEADER_LIFECYCLE, "1");
+    if (header->process_roots)
+        rc |= pcp_header_field(w, PCP_HEADER_PROCESS_ROOTS, "1");
     if (rc != 0)
         return -1;
     unsigned char head[PCP_MAGIC_LEN + 8];
@@ -142,15 +144,27 @@ int pcp_write_frame(struct pcp_writer *w, uint32_t id, uint32_t name, uint32_t f
     return 0;
 }
 
-int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t name,
-                     int from_python)
+int pcp_write_process(struct pcp_writer *w, uint32_t id, int pid, int ppid, uint32_t name)
 {
-    if (pcp_record(w, PCP_THREAD, 4, 0) != 0)
+    if (pcp_record(w, PCP_PROCESS, 4, 0) != 0)
+        return -1;
+    pcp_put_varint(w, id);
+    pcp_put_varint(w, pid > 0 ? (uint64_t)pid : 0);
+    pcp_put_varint(w, ppid > 0 ? (uint64_t)ppid : 0);
+    pcp_put_varint(w, name);
+    return 0;
+}
+
+int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t name,
+                     int from_python, uint32_t process)
+{
+    if (pcp_record(w, PCP_THREAD_IN, 5, 0) != 0)
         return -1;
     pcp_put_varint(w, id);
     pcp_put_varint(w, tid);
     pcp_put_varint(w, name);
     pcp_put_varint(w, from_python ? 1 : 0);
+    pcp_put_varint(w, process);
     return 0;
 }
 

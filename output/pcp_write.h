@@ -17,6 +17,7 @@ struct pcp_header {
     uint64_t start_unix_ns;
     const char *profiler; /* "pyconc-prof 0.1.0" */
     int lifecycle;        /* recorded with --check-lifecycle */
+    int process_roots;    /* recorded with --subprocesses */
 };
 
 struct pcp_totals {
@@ -37,8 +38,9 @@ int pcp_writer_open(struct pcp_writer *w, FILE *out, const struct pcp_header *he
 
 int pcp_write_string(struct pcp_writer *w, uint32_t id, const char *text);
 int pcp_write_frame(struct pcp_writer *w, uint32_t id, uint32_t name, uint32_t file, int line);
+int pcp_write_process(struct pcp_writer *w, uint32_t id, int pid, int ppid, uint32_t name);
 int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t name,
-                     int from_python);
+                     int from_python, uint32_t process);
 int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int state, int holds_gil,
                     uint32_t task, const uint32_t *frames, uint32_t depth); /* task: UINT32_MAX none */
 int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stacks, size_t count);

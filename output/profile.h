@@ -37,9 +37,19 @@ struct profile_frame {
     int line;         /* current line; negative when unknown */
 };
 
+/* A process of the recording: the target, and under record --subprocesses
+ * every Python descendant sampled. */
+struct profile_process {
+    int pid;
+    int ppid;         /* its parent when first found (0: unknown) */
+    const char *name; /* the multiprocessing name ("ForkPoolWorker-2") when it has one,
+                         else the script or -m module, else the command's first word */
+};
+
 struct profile_thread {
     uint64_t tid;     /* native thread id (what `ps -L` shows) */
     const char *name; /* Python thread name, UTF-8 */
+    uint32_t process; /* index into profile.processes (0 when process_count is 0) */
 };
 
 struct profile_stack {
@@ -158,6 +168,13 @@ struct profile {
     size_t thread_count;
     const struct profile_stack *stacks;
     size_t stack_count;
+
+    /* Processes: at least the target's when recorded by this version (older
+     * .pcp files: none).  process_roots is 1 for record --subprocesses: every
+     * stack then reads process:PID:NAME;thread:NAME:TID;... */
+    const struct profile_process *processes;
+    size_t process_count;
+    int process_roots;
 
     /* Every sample in time order; NULL/0 unless the writer asked for them. */
     const struct profile_sample *timeline;

@@ -26,6 +26,9 @@
 #include "lifecycle_watch.h"
 #include "pcp_read.h"
 #include "pcp_stream.h"
+#include "proc_tasks.h"
+#include "process_tree.h"
+#include "../readers/process_name.h"
 #include "render.h"
 #include "version.h"
 #include "sampler.h"
@@ -175,8 +178,22 @@ static void main_summary_caps(const struct remote *mem)
             fprintf(stderr, ", %llu %s", (unsigned long long)mem->caps_hit[cap], said[cap]);
 }
 
+/* record --subprocesses: what became of the descendants. */
+static void main_summary_tree(const struct process_tree *tree)
+{
+    fprintf(stderr, ", %llu child processes sampled", (unsigned long long)tree->followed);
+    if (tree->not_python)
+        fprintf(stderr, ", %llu not Python (skipped)", (unsigned long long)tree->not_python);
+    if (tree->unsampled)
+        fprintf(stderr, ", %llu exited before their interpreter was ready",
+                (unsigned long long)tree->unsampled);
+    if (tree->over_cap)
+        fprintf(stderr, ", %llu not followed (over --max-processes %d)",
+                (unsigned long long)tree->over_cap, tree->max);
+}
+
 static void main_summary(const struct target *target, const struct store *store,
-                         const struct sampler_stats *stats)
+                         const struct sampler_stats *stats, const struct process_tree *tree)
 {
     double achieved = stats->elapsed_s > 0 ? (double)stats->ticks / stats->elapsed_s : 0;
     fprintf(stderr,
@@ -195,6 +212,8 @@ static void main_summary(const struct target *target, const struct store *store,
         fprintf(stderr, ", %llu tasks not read (torn or over the cap), %llu task reads torn",
                 (unsigned long long)stats->tasks_dropped, (unsigned long long)stats->tasks_torn);
     main_summary_caps(&target->live.base);
+    if (tree)
+        main_summary_tree(tree);
     fprintf(stderr, "%s)\n",
             stats->target_exited                          ? ", target exited"
             : stats->target_replaced == SAMPLER_EXECED     ? ", target exec'd a new program"
@@ -291,13 +310,36 @@ static int main_close_outputs(struct main_outputs *outs)
     return rc;
 }
 
+/* The target's process root: its multiprocessing name, or its script. */
+static void main_root_process(struct target *target, struct store *store)
+{
+    char name[PROCESS_NAME_MAX];
+    if (!target->interp || process_name_read(&target->live.base, &target->runtime,
+                                             target->interp, name, sizeof name) != 0)
+        process_tree_name(target->pid, name, sizeof name);
+    struct proc_identity identity;
+    int ppid = proc_identity_read(target->pid, &identity) == 0 ? identity.ppid : 0;
+    uint32_t id = store_process(store, 0, target->pid, ppid, store_string(store, name));
+    target->store_process = id == INTERN_FAILED ? 0 : id;
+}
+
 /* Samples into store (streaming to the .pcp output if there is one) and
  * writes every output.  0, 1 (an output failed), or -1 (sampling could not start). */
 static int main_sample_and_write(struct target *target, const struct options *options,
                                  struct main_outputs *outs, struct store *store,
-                                 struct sampler_stats *stats, int *findings)
+                                 struct sampler_stats *stats, int *findings,
+                                 struct process_tree *tree)
 {
     int raw = -1, result = 0;
+    main_root_process(target, store);
+    store->process_roots = options->subprocesses;
+    /* Descendants are sampled plainly: --blocking, task roots and the
+     * lifecycle checks keep per-process state for the target only. */
+    struct options child_options = *options;
+    child_options.blocking = 0;
+    child_options.group_tasks = 0;
+    child_options.tasks = TASKS_OFF;
+    child_options.check_lifecycle = 0;
     if (options->contention)
         store->keep_timeline = 1; /* the GIL figures are per tick */
     for (int i = 0; i < outs->count; i++) {
@@ -313,14 +355,15 @@ static int main_sample_and_write(struct target *target, const struct options *op
                                     target->runtime.version, options->rate_hz,
                                     main_mode_name(options), main_unix_ns(),
                                     "pyconc-prof " PYCONC_VERSION,
-                                    options->check_lifecycle};
+                                    options->check_lifecycle, options->subprocesses};
         if (pcp_stream_open(&stream, outs->file[raw], &header, store, store->keep_timeline) != 0) {
             fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", outs->name[raw],
                     strerror(errno));
             return 1;
         }
     }
-    if (sampler_run(target, options, store, stats, raw >= 0 ? &hook : NULL) != 0)
+    if (sampler_run(target, options, store, stats, raw >= 0 ? &hook : NULL, tree,
+                    &child_options) != 0)
         return -1;
     uint64_t duration_ns = (uint64_t)(stats->elapsed_s * 1e9);
     if (options->check_lifecycle)
@@ -375,14 +418,18 @@ static int main_record(const struct options *options)
     store.keep_states = options->filter_states;
     struct sampler_stats stats;
     memset(&stats, 0, sizeof stats);
+    static struct process_tree tree;
+    if (options->subprocesses)
+        process_tree_init(&tree, target.pid, options->max_processes);
     if (status == RUNTIME_OK) {
-        int written = main_sample_and_write(&target, options, &outs, &store, &stats, &findings);
+        int written = main_sample_and_write(&target, options, &outs, &store, &stats, &findings,
+                                            options->subprocesses ? &tree : NULL);
         if (written < 0) {
             exit_code = EXIT_ATTACH; /* --blocking could not pause it; message printed */
         } else {
             exit_code = written ? EXIT_USAGE : 0;
             main_replaced(&target, &stats);
-            main_summary(&target, &store, &stats);
+            main_summary(&target, &store, &stats, options->subprocesses ? &tree : NULL);
             if (options->stats)
                 main_stats(&target, &stats);
         }
@@ -403,8 +450,59 @@ static int main_record(const struct options *options)
     if (main_close_outputs(&outs) != 0 && exit_code == 0)
         exit_code = EXIT_USAGE;
     store_free(&store);
+    if (options->subprocesses)
+        process_tree_free(&tree);
     target_close(&target);
     return exit_code;
+}
+
+/* dump --subprocesses: every Python descendant after the target, as text one
+ * after the other, or as {"processes": [dump, ...]} in JSON. */
+static int main_dump_tree(struct target *root, const struct options *options, FILE *out)
+{
+    static struct process_tree tree;
+    process_tree_init(&tree, root->pid, options->max_processes);
+    process_tree_scan(&tree, monotonic_ns());
+    int tasks = options->tasks != TASKS_OFF, rc = 0;
+    if (options->json && fputs("{\"processes\": [", out) == EOF)
+        rc = -1;
+    if (rc == 0)
+        rc = dump_run(root, options->json, tasks, options->max_tasks, out);
+    size_t dumped = 0, skipped = 0;
+    for (size_t i = 0; rc == 0 && i < tree.count; i++) {
+        struct tree_member *m = &tree.members[i];
+        if (m->state != MEMBER_STARTING)
+            continue;
+        if (!target_ready(m->target)) {
+            skipped++; /* its interpreter is still starting (or exiting) */
+            continue;
+        }
+        /* into memory first: a process that exits mid-read leaves no half dump */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        int ok = mem && dump_run(m->target, options->json, tasks, options->max_tasks, mem) == 0;
+        if (mem)
+            ok &= fclose(mem) == 0;
+        if (ok && (fputs(options->json ? ", " : "\n", out) == EOF ||
+                   fwrite(text, 1, len, out) != len))
+            rc = -1;
+        free(text);
+        if (ok)
+            dumped++;
+        else
+            skipped++; /* it exited while we read it, or changed under every read */
+    }
+    if (rc == 0 && options->json && fputs("]}\n", out) == EOF)
+        rc = -1;
+    if (rc == 0)
+        fprintf(stderr, "pyconc-prof: %zu descendant processes dumped, %zu skipped (not ready or "
+                        "gone), %llu not Python%s\n",
+                dumped, skipped,
+                (unsigned long long)tree.not_python,
+                tree.over_cap ? " (some not followed: over --max-processes)" : "");
+    process_tree_free(&tree);
+    return rc;
 }
 
 static int main_dump(const struct options *options)
@@ -427,7 +525,10 @@ static int main_dump(const struct options *options)
     const char *snapshot = getenv("PYCONC_SNAPSHOT");
     if (snapshot && *snapshot)
         remote_recorder_start(&target.live.base);
-    int rc = dump_run(&target, options->json, options->tasks != TASKS_OFF, options->max_tasks, out);
+    int rc = options->subprocesses
+                 ? main_dump_tree(&target, options, out)
+                 : dump_run(&target, options->json, options->tasks != TASKS_OFF,
+                            options->max_tasks, out);
     if (snapshot && *snapshot &&
         remote_recorder_save(snapshot, target.runtime.minor, target.runtime.runtime_addr,
                              target.interp) != 0) {

@@ -54,6 +54,9 @@ static const char usage_text[] =
     "      --tasks all        with --group task: also sample every suspended task's\n"
     "                         await stack each tick (state \"awaiting\")\n"
     "      --max-tasks N      asyncio tasks read per tick at most (default 10000)\n"
+    "      --subprocesses     also sample every Python descendant (multiprocessing\n"
+    "                         workers, subprocesses): roots process:PID:NAME;thread:...\n"
+    "      --max-processes N  descendants followed at most (default 256)\n"
     "      --state S[,S]      keep only samples in these states (as for report)\n"
     "      --check-lifecycle  at the end, print the lifecycle checks: orphaned tasks,\n"
     "                         awaits with no deadline, unbounded fan-out, shutdown,\n"
@@ -80,6 +83,7 @@ static const char usage_text[] =
     "                         than PCT points beyond noise\n"
     "dump options:\n"
     "  -p, --pid PID          the process to snapshot\n"
+    "      --subprocesses     also every Python descendant of it\n"
     "      --tasks            also the asyncio task tree: each task's name, state,\n"
     "                         where it is suspended and which tasks await it\n"
     "      --max-tasks N      read at most N tasks (default 10000)\n"
@@ -217,6 +221,15 @@ int options_parse(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(arg, "--blocking") == 0) {
             o->blocking = 1;
+        } else if (strcmp(arg, "--subprocesses") == 0) {
+            o->subprocesses = 1;
+        } else if (option_is(arg, NULL, "--max-processes", &len)) {
+            const char *value = option_value(argc, argv, &i, arg, len);
+            double n;
+            if (parse_number(value, 1, 4096, &n) != 0 || n != (int)n)
+                return options_fail("invalid --max-processes '%s': give a count, 1 to 4096",
+                                    value ? value : "");
+            o->max_processes = (int)n;
         } else if (strcmp(arg, "--contention") == 0) {
             o->contention = 1;
         } else if (strcmp(arg, "--check-lifecycle") == 0 || strcmp(arg, "--lifecycle") == 0) {
@@ -345,7 +358,7 @@ int options_parse(int argc, char **argv, struct options *o)
     if (o->command == COMMAND_REPORT) {
         if (!o->input)
             return options_fail("%s", "report needs a .pcp file (record one with -o FILE.pcp)");
-        if (o->pid || o->argv || o->blocking || o->duration_s > 0 ||
+        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || o->subprocesses ||
             (o->json && !o->contention && !o->check_lifecycle))
             return options_fail("%s", "report takes a .pcp file, -f, -o, filters, "
                                       "--contention and --lifecycle [--json]");
@@ -384,9 +397,14 @@ int options_parse(int argc, char **argv, struct options *o)
         return options_fail("%s", "dump needs --pid PID");
     if (o->command == COMMAND_DUMP && (o->format || o->duration_s > 0 || o->blocking ||
                                        o->stats || o->contention || o->mode != MODE_WALL))
-        return options_fail("%s", "dump takes only --pid, --tasks, --max-tasks, --json and -o");
+        return options_fail("%s", "dump takes only --pid, --tasks, --max-tasks, --subprocesses, "
+                                  "--json and -o");
     if (o->command == COMMAND_DUMP && o->group_tasks)
         return options_fail("%s", "--group belongs to record; dump --tasks shows the task tree");
+    if (o->max_processes && !o->subprocesses)
+        return options_fail("%s", "--max-processes goes with --subprocesses");
+    if (!o->max_processes)
+        o->max_processes = OPTIONS_MAX_PROCESSES;
     if (o->command == COMMAND_RECORD && o->tasks == TASKS_ALL)
         o->group_tasks = 1; /* awaiting samples only make sense under task roots */
     if (o->command == COMMAND_RECORD && o->json && !o->check_lifecycle)

@@ -33,6 +33,8 @@ enum task_sampling {
     TASKS_ALL = 2,     /* record: also one "awaiting" sample per suspended task per tick */
 };
 
+#define OPTIONS_MAX_PROCESSES 256
+
 struct options {
     enum command command;
     int pid;            /* attach: > 0 */
@@ -49,6 +51,8 @@ struct options {
     int group_tasks;    /* record --group task: task roots under the thread root */
     int tasks;          /* enum task_sampling (dump: any value shows the task tree) */
     int max_tasks;      /* tasks read per tick or snapshot (0: the default cap) */
+    int subprocesses;   /* record/dump: the target's Python descendants too */
+    int max_processes;  /* descendants followed at most (OPTIONS_MAX_PROCESSES) */
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */
     int contention;     /* record/report: print the contention report */

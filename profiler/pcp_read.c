@@ -88,7 +88,7 @@ struct pcp_reader {
     struct store *store;
     struct pcp_meta *meta;
     const struct pcp_filter *filter;
-    struct pcp_ids strings, frames, threads, stacks;
+    struct pcp_ids strings, frames, threads, stacks, processes;
     uint64_t tick_ns;
     uint32_t frame_ids[FRAMES_MAX_DEPTH + 8];
 };
@@ -165,13 +165,27 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
         uint32_t fid = store_frame(store, name_id, file_id, (int)line);
         return fid == INTERN_FAILED ? -1 : pcp_ids_set(&r->frames, id, fid);
     }
-    case PCP_THREAD: {
+    case PCP_PROCESS: {
+        uint64_t id = pcp_varint(c), pid = pcp_varint(c), ppid = pcp_varint(c);
+        uint64_t name = pcp_varint(c);
+        uint32_t name_id;
+        if (c->bad || pid > INT32_MAX || ppid > INT32_MAX ||
+            pcp_ids_get(&r->strings, name, &name_id) != 0)
+            return -1;
+        /* the file's id is the key: a repeated record renames the same process */
+        uint32_t pidx = store_process(store, id, (int)pid, (int)ppid, name_id);
+        return pidx == INTERN_FAILED ? -1 : pcp_ids_set(&r->processes, id, pidx);
+    }
+    case PCP_THREAD:
+    case PCP_THREAD_IN: {
         uint64_t id = pcp_varint(c), tid = pcp_varint(c), name = pcp_varint(c);
         uint64_t from_python = pcp_varint(c);
-        uint32_t name_id;
+        uint32_t name_id, process = 0;
+        if (type == PCP_THREAD_IN && pcp_ids_get(&r->processes, pcp_varint(c), &process) != 0)
+            return -1;
         if (c->bad || pcp_ids_get(&r->strings, name, &name_id) != 0)
             return -1;
-        uint32_t tidx = store_thread(store, tid, name_id, from_python != 0);
+        uint32_t tidx = store_thread(store, process, tid, name_id, from_python != 0);
         return tidx == INTERN_FAILED ? -1 : pcp_ids_set(&r->threads, id, tidx);
     }
     case PCP_STACK:
@@ -293,6 +307,9 @@ static int pcp_parse_header(struct pcp_meta *meta, const unsigned char *data, si
             break;
         case PCP_HEADER_LIFECYCLE:
             meta->lifecycle = n == 1 && c.at[0] == '1';
+            break;
+        case PCP_HEADER_PROCESS_ROOTS:
+            meta->process_roots = n == 1 && c.at[0] == '1';
             break;
         case PCP_HEADER_PROFILER:
             pcp_header_text(meta->profiler, sizeof meta->profiler, c.at, n);
@@ -418,6 +435,7 @@ enum pcp_read_result pcp_read(const char *path, struct store *store, struct pcp_
     }
     free(header);
     store->lifecycle = meta->lifecycle;
+    store->process_roots = meta->process_roots;
     struct pcp_reader *reader = calloc(1, sizeof *reader);
     if (!reader) {
         fclose(file);
@@ -439,6 +457,7 @@ enum pcp_read_result pcp_read(const char *path, struct store *store, struct pcp_
     free(reader->frames.map);
     free(reader->threads.map);
     free(reader->stacks.map);
+    free(reader->processes.map);
     free(reader);
     fclose(file);
     return result;

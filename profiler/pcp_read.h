@@ -16,6 +16,7 @@ struct pcp_meta {
     uint64_t start_unix_ns;
     char profiler[64];
     int lifecycle;            /* recorded with --check-lifecycle */
+    int process_roots;        /* recorded with --subprocesses */
     struct pcp_totals totals; /* from the END record, or counted when it is missing */
     int complete;             /* the END record was read */
     uint64_t blocks;

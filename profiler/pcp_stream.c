@@ -29,6 +29,29 @@ int pcp_stream_open(struct pcp_stream *stream, FILE *out, const struct pcp_heade
     return pcp_writer_open(&stream->writer, out, header);
 }
 
+/* Processes, new or renamed (a worker's multiprocessing name arrives after its fork). */
+static int pcp_stream_processes(struct pcp_stream *stream, struct store *store)
+{
+    size_t count = store->processes.count;
+    if (count > stream->process_name_capacity) {
+        uint32_t *bigger = realloc(stream->process_name_sent, count * 2 * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        stream->process_name_sent = bigger;
+        stream->process_name_capacity = count * 2;
+    }
+    for (size_t id = 0; id < count; id++) {
+        const struct store_process *p = &store->process_info[id];
+        if (id < stream->processes_sent && stream->process_name_sent[id] == p->name)
+            continue;
+        if (pcp_write_process(&stream->writer, (uint32_t)id, p->pid, p->ppid, p->name) != 0)
+            return -1;
+        stream->process_name_sent[id] = p->name;
+    }
+    stream->processes_sent = count;
+    return 0;
+}
+
 static int pcp_stream_thread_names(struct pcp_stream *stream, struct store *store)
 {
     size_t count = store->threads.count;
@@ -44,9 +67,10 @@ static int pcp_stream_thread_names(struct pcp_stream *stream, struct store *stor
         if (!fresh && stream->thread_name_sent[id] == store->thread_names[id])
             continue;
         uint64_t tid;
-        memcpy(&tid, intern_key(&store->threads, (uint32_t)id, NULL), sizeof tid);
+        uint32_t process;
+        store_thread_parts(store, (uint32_t)id, &tid, &process);
         if (pcp_write_thread(&stream->writer, (uint32_t)id, tid, store->thread_names[id],
-                             store->thread_named[id]) != 0)
+                             store->thread_named[id], process) != 0)
             return -1;
         stream->thread_name_sent[id] = store->thread_names[id];
     }
@@ -68,7 +92,7 @@ static int pcp_stream_definitions(struct pcp_stream *stream, struct store *store
                             key.line) != 0)
             return -1;
     }
-    if (pcp_stream_thread_names(stream, store) != 0)
+    if (pcp_stream_processes(stream, store) != 0 || pcp_stream_thread_names(stream, store) != 0)
         return -1;
     for (; stream->stacks_sent < store->stacks.count; stream->stacks_sent++) {
         struct store_stack_parts parts;
@@ -157,5 +181,7 @@ int pcp_stream_close(struct pcp_stream *stream, struct store *store,
     rc |= pcp_writer_close(&stream->writer);
     free(stream->thread_name_sent);
     stream->thread_name_sent = NULL;
+    free(stream->process_name_sent);
+    stream->process_name_sent = NULL;
     return rc ? -1 : 0;
 }

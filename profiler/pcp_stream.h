@@ -12,6 +12,9 @@ struct pcp_stream {
     size_t strings_sent, frames_sent, threads_sent, stacks_sent;
     uint32_t *thread_name_sent; /* per thread: the name last written */
     size_t thread_name_capacity;
+    size_t processes_sent;
+    uint32_t *process_name_sent; /* per process: the name last written */
+    size_t process_name_capacity;
     size_t timeline_sent;       /* samples of store->timeline already written */
     size_t task_counts_sent;    /* entries of store->task_counts already written */
     size_t task_cycles_sent;    /* entries of store->task_cycles already written */

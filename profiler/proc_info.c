@@ -74,3 +74,82 @@ int proc_source_line(int pid, const char *file, int line, char *out, size_t cap)
     fclose(source);
     return found;
 }
+
+static const char *proc_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The interpreter's options that take a value (-X dev, -W error). */
+static int proc_option_takes_value(const char *arg)
+{
+    return (arg[1] == 'X' || arg[1] == 'W' || arg[1] == 'Q') && arg[2] == '\0';
+}
+
+/* The name a -c command's code gives: "multiprocessing.spawn" for
+ * `from multiprocessing.spawn import spawn_main; ...`, else "-c". */
+static void proc_code_name(const char *code, char *out, size_t cap)
+{
+    const char *at = strstr(code, "multiprocessing.");
+    size_t len = 0;
+    if (at)
+        while (at[len] && (at[len] == '.' || at[len] == '_' || (at[len] >= 'a' && at[len] <= 'z')))
+            len++;
+    if (!at || len >= cap)
+        snprintf(out, cap, "-c");
+    else
+        snprintf(out, cap, "%.*s", (int)len, at);
+}
+
+void proc_process_name(int pid, char *out, size_t cap)
+{
+    char args[4096];
+    out[0] = '\0';
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, args, sizeof args - 1);
+    close(fd);
+    if (got <= 0)
+        return;
+    args[got] = '\0';
+    const char *end = args + got;
+    const char *program = proc_base_name(args);
+    if (strncmp(program, "python", 6) != 0) {
+        /* not an interpreter: a shebang'd script runs as "python SCRIPT", so
+         * this is a program's name or a title set with setproctitle */
+        snprintf(out, cap, "%.*s", (int)strcspn(program, " "), program);
+        return;
+    }
+    for (const char *arg = args + strlen(args) + 1; arg < end; arg += strlen(arg) + 1) {
+        const char *next = arg + strlen(arg) + 1;
+        if (strcmp(arg, "-m") == 0 || strcmp(arg, "-c") == 0) {
+            if (next >= end)
+                break;
+            if (arg[1] == 'm')
+                snprintf(out, cap, "%s", next);
+            else
+                proc_code_name(next, out, cap);
+            return;
+        }
+        if (arg[0] == '-' && arg[1] == 'm' && arg[2]) { /* -mmodule */
+            snprintf(out, cap, "%s", arg + 2);
+            return;
+        }
+        if (arg[0] == '-' && arg[1] == 'c' && arg[2]) {
+            proc_code_name(arg + 2, out, cap);
+            return;
+        }
+        if (arg[0] == '-' && arg[1]) {
+            if (proc_option_takes_value(arg))
+                arg = next < end ? next : arg;
+            continue;
+        }
+        snprintf(out, cap, "%s", proc_base_name(arg));
+        return;
+    }
+    snprintf(out, cap, "%s", program);
+}

@@ -158,6 +158,7 @@ int proc_identity_read(int pid, struct proc_identity *out)
      * 27 endcode, 28 startstack (proc(5)) */
     uint64_t fields[29] = {0};
     int field = 2;
+    out->state = at[1] == ' ' ? at[2] : 0;
     for (const char *p = at + 1; *p && field < 28;) {
         while (*p == ' ')
             p++;
@@ -172,6 +173,7 @@ int proc_identity_read(int pid, struct proc_identity *out)
     }
     if (field < 28)
         return -1;
+    out->ppid = (int)fields[4];
     out->start_time = fields[22];
     out->start_code = fields[26];
     out->start_stack = fields[28];

@@ -44,6 +44,8 @@ int proc_alive(int pid);
  * (an exec maps a new image). */
 struct proc_identity {
     uint64_t start_time, start_code, start_stack;
+    int ppid;   /* its parent now */
+    char state; /* the kernel's state letter ('Z': exited, not yet reaped) */
 };
 
 /* Reads pid's identity from /proc/PID/stat.  0, or -1 (gone). */

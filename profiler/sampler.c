@@ -20,6 +20,7 @@
 #include "../readers/thread_state.h"
 #include "blocking.h"
 #include "lifecycle_watch.h"
+#include "process_tree.h"
 #include "sampler_tasks.h"
 
 volatile sig_atomic_t sampler_stop_requested = 0;
@@ -145,7 +146,7 @@ static int sampler_thread(struct target *target, const struct options *options,
     }
     int from_python;
     const char *name = target_thread_name(target, thread, native, &from_python);
-    uint32_t thread_id = store_thread(store, native ? native : thread->thread_id,
+    uint32_t thread_id = store_thread(store, target->store_process, native ? native : thread->thread_id,
                                       store_string(store, name), from_python);
     if (thread_id == INTERN_FAILED)
         return -1;
@@ -162,12 +163,9 @@ static int sampler_thread(struct target *target, const struct options *options,
     return store_add(store, thread_id, &info, ids, depth);
 }
 
-int sampler_tick(struct target *target, const struct options *options, struct store *store,
-                 struct sampler_stats *stats)
+int sampler_sample(struct target *target, const struct options *options, struct store *store,
+                   struct sampler_stats *stats)
 {
-    stats->tick_ns = monotonic_ns(); /* every sample of a tick carries the tick's time */
-    if (options->blocking)
-        blocking_stop(&sampler_blocking);
     int result = 0;
     if (target_read_threads(target) != 0) {
         stats->torn++;
@@ -186,9 +184,19 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         if (options->check_lifecycle)
             lifecycle_watch_tick(target, store, stats->tick_ns - stats->start_ns);
     }
+    proc_tasks_next_sample(&target->tasks);
+    return result;
+}
+
+int sampler_tick(struct target *target, const struct options *options, struct store *store,
+                 struct sampler_stats *stats)
+{
+    stats->tick_ns = monotonic_ns(); /* every sample of a tick carries the tick's time */
+    if (options->blocking)
+        blocking_stop(&sampler_blocking);
+    int result = sampler_sample(target, options, store, stats);
     if (options->blocking)
         blocking_resume(&sampler_blocking);
-    proc_tasks_next_sample(&target->tasks);
     stats->ticks++;
     return result;
 }
@@ -255,7 +263,8 @@ static int sampler_target_gone(const struct target *target, struct sampler_stats
 }
 
 int sampler_run(struct target *target, const struct options *options, struct store *store,
-                struct sampler_stats *stats, const struct sampler_hook *hook)
+                struct sampler_stats *stats, const struct sampler_hook *hook,
+                struct process_tree *tree, const struct options *child_options)
 {
     memset(stats, 0, sizeof *stats);
     if (proc_identity_read(target->pid, &sampler_identity) != 0)
@@ -281,6 +290,8 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     while (!sampler_stop_requested) {
         uint64_t tick_start = monotonic_ns();
         int failed = sampler_tick(target, options, store, stats) != 0;
+        if (tree)
+            process_tree_tick(tree, child_options, store, stats);
         uint64_t now = monotonic_ns();
         stats->busy_ns += now - tick_start;
         if (failed && sampler_target_gone(target, stats))

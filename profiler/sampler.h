@@ -41,10 +41,19 @@ struct sampler_hook {
     void *ctx;
 };
 
+struct process_tree;
+
 /* Samples target into store until the duration passes, a stop is requested
- * or the target exits.  hook may be NULL. */
+ * or the target exits.  hook may be NULL; tree (record --subprocesses: the
+ * target's descendants, sampled each tick with child_options) may be NULL. */
 int sampler_run(struct target *target, const struct options *options, struct store *store,
-                struct sampler_stats *stats, const struct sampler_hook *hook);
+                struct sampler_stats *stats, const struct sampler_hook *hook,
+                struct process_tree *tree, const struct options *child_options);
+
+/* Every thread's stack of one process into store, at stats->tick_ns (no
+ * --blocking pause, no tick counted).  0, or -1 if the whole read was torn. */
+int sampler_sample(struct target *target, const struct options *options, struct store *store,
+                   struct sampler_stats *stats);
 
 /* One tick: every thread's stack into store. 0, or -1 if the whole tick was torn. */
 int sampler_tick(struct target *target, const struct options *options, struct store *store,

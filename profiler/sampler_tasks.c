@@ -277,7 +277,8 @@ static uint32_t sampler_task_thread(struct target *target, struct store *store,
     uint64_t native = target_native_tid(target, chosen);
     int from_python;
     const char *name = target_thread_name(target, chosen, native, &from_python);
-    return store_thread(store, native ? native : chosen->thread_id, store_string(store, name),
+    return store_thread(store, target->store_process, native ? native : chosen->thread_id,
+                        store_string(store, name),
                         from_python);
 }
 

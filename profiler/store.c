@@ -10,6 +10,12 @@
 
 #include "../readers/frames.h"
 
+struct store_thread_key {
+    uint64_t tid;
+    uint32_t process;
+    uint32_t zero; /* no padding bytes in a key */
+};
+
 struct store_frame_key {
     uint32_t name;
     uint32_t file;
@@ -23,6 +29,7 @@ void store_init(struct store *store)
     intern_init(&store->frames);
     intern_init(&store->threads);
     intern_init(&store->stacks);
+    intern_init(&store->processes);
 }
 
 void store_free(struct store *store)
@@ -31,6 +38,8 @@ void store_free(struct store *store)
     intern_free(&store->frames);
     intern_free(&store->threads);
     intern_free(&store->stacks);
+    intern_free(&store->processes);
+    free(store->process_info);
     free(store->counts);
     free(store->thread_names);
     free(store->thread_named);
@@ -54,9 +63,30 @@ uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line
     return intern_put(&store->frames, &key, sizeof key);
 }
 
-uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from_python)
+uint32_t store_process(struct store *store, uint64_t key, int pid, int ppid, uint32_t name)
 {
-    uint32_t id = intern_put(&store->threads, &tid, sizeof tid);
+    uint32_t id = intern_put(&store->processes, &key, sizeof key);
+    if (id == INTERN_FAILED)
+        return id;
+    if (id >= store->process_capacity) {
+        size_t size = store->process_capacity ? store->process_capacity * 2 : 16;
+        while (size <= id)
+            size *= 2;
+        struct store_process *bigger = realloc(store->process_info, size * sizeof *bigger);
+        if (!bigger)
+            return INTERN_FAILED;
+        store->process_info = bigger;
+        store->process_capacity = size;
+    }
+    store->process_info[id] = (struct store_process){pid, ppid, name};
+    return id;
+}
+
+uint32_t store_thread(struct store *store, uint32_t process, uint64_t tid, uint32_t name,
+                      int from_python)
+{
+    struct store_thread_key key = {tid, process, 0};
+    uint32_t id = intern_put(&store->threads, &key, sizeof key);
     if (id == INTERN_FAILED)
         return id;
     if (id >= store->threads_capacity) {
@@ -79,6 +109,14 @@ uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from
     if (from_python)
         store->thread_named[id] = 1;
     return id;
+}
+
+void store_thread_parts(const struct store *store, uint32_t id, uint64_t *tid, uint32_t *process)
+{
+    struct store_thread_key key;
+    memcpy(&key, intern_key(&store->threads, id, NULL), sizeof key);
+    *tid = key.tid;
+    *process = key.process;
 }
 
 /* A stack's key: thread, state and GIL flag, task, then the frame ids. */
@@ -296,14 +334,22 @@ int store_view(const struct store *store, struct profile *profile)
     struct profile_stack *stacks = calloc(stack_count + 1, sizeof *stacks);
     uint32_t *ids = calloc(store->stacks.arena_used / sizeof(uint32_t) + 1, sizeof *ids);
     struct profile_task_cycle *cycles = calloc(store->task_cycle_count + 1, sizeof *cycles);
-    if (!frames || !threads || !stacks || !ids || !cycles ||
+    size_t process_count = store->processes.count;
+    struct profile_process *processes = calloc(process_count + 1, sizeof *processes);
+    if (!frames || !threads || !stacks || !ids || !cycles || !processes ||
         store_view_lifecycle(store, profile) != 0) {
         free(frames);
         free(threads);
         free(stacks);
         free(ids);
         free(cycles);
+        free(processes);
         return -1;
+    }
+    for (uint32_t i = 0; i < process_count; i++) {
+        processes[i].pid = store->process_info[i].pid;
+        processes[i].ppid = store->process_info[i].ppid;
+        processes[i].name = intern_key(&store->strings, store->process_info[i].name, NULL);
     }
     for (size_t i = 0; i < store->task_cycle_count; i++) {
         cycles[i].time_ns = store->task_cycles[i].time_ns;
@@ -317,9 +363,10 @@ int store_view(const struct store *store, struct profile *profile)
         frames[i].line = key.line;
     }
     for (uint32_t i = 0; i < thread_count; i++) {
-        uint64_t tid;
-        memcpy(&tid, intern_key(&store->threads, i, NULL), sizeof tid);
-        threads[i].tid = tid;
+        struct store_thread_key key;
+        memcpy(&key, intern_key(&store->threads, i, NULL), sizeof key);
+        threads[i].tid = key.tid;
+        threads[i].process = key.process < process_count ? key.process : 0;
         threads[i].name = intern_key(&store->strings, store->thread_names[i], NULL);
     }
     size_t used = 0;
@@ -345,6 +392,9 @@ int store_view(const struct store *store, struct profile *profile)
     profile->thread_count = thread_count;
     profile->stacks = stacks;
     profile->stack_count = stack_count;
+    profile->processes = processes;
+    profile->process_count = process_count;
+    profile->process_roots = store->process_roots && process_count > 0;
     profile->samples = store->samples;
     profile->timeline = store->timeline;
     profile->timeline_count = store->timeline_count;
@@ -360,6 +410,8 @@ void store_view_free(struct profile *profile)
 {
     free((void *)profile->frames);
     free((void *)profile->threads);
+    free((void *)profile->processes);
+    profile->processes = NULL;
     free(profile->storage);
     profile->storage = NULL;
     free((void *)profile->stacks);

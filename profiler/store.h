@@ -10,13 +10,22 @@
 struct store {
     struct intern_table strings;
     struct intern_table frames;  /* key: struct store_frame_key */
-    struct intern_table threads; /* key: the native tid */
+    struct intern_table threads; /* key: struct store_thread_key (process id, native tid) */
     uint32_t *thread_names;      /* per thread: the latest name seen */
     unsigned char *thread_named; /* per thread: 1 once a Python name was seen */
     size_t threads_capacity;
     struct intern_table stacks;  /* key: uint32 thread id, then frame ids outermost first */
     uint64_t *counts;            /* per stack id */
     size_t counts_capacity;
+    /* Processes (profile_process); key: the caller's unique key of a process
+     * image (record --subprocesses: a new one after an exec). */
+    struct intern_table processes;
+    struct store_process {
+        int pid, ppid;
+        uint32_t name; /* string id, the latest given */
+    } *process_info;
+    size_t process_capacity;
+    int process_roots; /* record --subprocesses: roots start with the process */
     uint64_t samples;
     /* record --state: bit per enum sample_state to keep; 0 keeps every sample. */
     unsigned keep_states;
@@ -72,10 +81,17 @@ void store_free(struct store *store);
 
 uint32_t store_string(struct store *store, const char *text);
 uint32_t store_frame(struct store *store, uint32_t name, uint32_t file, int line);
-/* The thread with kernel id tid.  A thread keeps one root for the whole
+/* The process with the given key (pid, ppid and name updated to the latest). */
+uint32_t store_process(struct store *store, uint64_t key, int pid, int ppid, uint32_t name);
+
+/* The thread with kernel id tid in `process`.  A thread keeps one root for the whole
  * recording, under the latest Python name it had (from_python); a kernel name
  * is used only until a Python name is seen. */
-uint32_t store_thread(struct store *store, uint64_t tid, uint32_t name, int from_python);
+uint32_t store_thread(struct store *store, uint32_t process, uint64_t tid, uint32_t name,
+                      int from_python);
+
+/* The native tid and process id of thread `id`. */
+void store_thread_parts(const struct store *store, uint32_t id, uint64_t *tid, uint32_t *process);
 
 /* Counts one sample of `thread` with frames (ids, outermost first).  0 or -1. */
 int store_add(struct store *store, uint32_t thread, const struct store_sample_info *info,

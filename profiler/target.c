@@ -40,6 +40,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS;
     target->names_active = 0;
     target->thread_count = 0;
+    target->code_guess_used = 0;
     target->names = NULL;
     target->interp = target->gil = target->interp_age = 0;
     remote_live_init(&target->live, pid);
@@ -90,7 +91,8 @@ void target_close(struct target *target)
         threads_guess_free(target->thread_guess);
     free(target->thread_guess);
     target->thread_guess = NULL;
-    for (size_t i = 0; target->code_guess && i < THREADS_GUESS_MAX; i++) {
+    /* only the slots used: touching all of the calloc'd array would fault in megabytes */
+    for (size_t i = 0; target->code_guess && i < target->code_guess_used; i++) {
         free(target->code_guess[i].ahead_buf);
         free(target->code_guess[i].header);
     }
@@ -193,6 +195,9 @@ int target_read_threads(struct target *target)
         return -1;
     }
     target->thread_count = (size_t)count;
+    if (target->thread_count > target->code_guess_used)
+        target->code_guess_used =
+            target->thread_count < THREADS_GUESS_MAX ? target->thread_count : THREADS_GUESS_MAX;
     return 0;
 }
 

@@ -54,6 +54,7 @@ struct code_guess {
 
 struct target {
     int pid;
+    uint32_t store_process; /* its process id in the sample store (the caller sets it) */
     char command[1024]; /* its command line, read at attach (it is gone once it exits) */
     struct remote_live live;
     struct python_runtime runtime;
@@ -74,6 +75,7 @@ struct target {
     struct remote_request *code_requests;
     struct threads_guess *thread_guess; /* last tick's thread list */
     struct code_guess *code_guess;      /* last tick's code objects, per thread slot */
+    size_t code_guess_used;             /* slots that may hold allocations */
     struct remote_request *ahead;       /* the reads made ahead for every slot */
     size_t ahead_capacity;
     struct thread_state_info threads[TARGET_MAX_THREADS];
