@@ -30,7 +30,11 @@
  * args.task likewise (absent when no sample ran a task).  The walk is a
  * loop over an explicit stack: no recursion however deep the stack.
  * Needs the timeline: without it, -1 with errno EINVAL (a profile without
- * any sample writes just the metadata). */
+ * any sample writes just the metadata).
+ * Under record --subprocesses (profile.process_roots) every process gets its
+ * own pid and a process_name "NAME (PID)", and each thread's events and
+ * thread_name carry its process's pid; otherwise everything carries
+ * profile.pid and the one process is named after the command. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -62,6 +66,7 @@ struct chrome_open {
 struct chrome_walk {
     FILE *out;
     const struct profile *profile;
+    int pid;
     uint64_t tid;
     struct chrome_open *open; /* the open frames, outermost first */
     uint32_t depth;           /* how many are open */
@@ -86,7 +91,7 @@ static int chrome_write_event(struct chrome_walk *walk, const struct chrome_even
     FILE *out = walk->out;
     const struct profile_frame *frame = &walk->profile->frames[event->frame];
 
-    if (fprintf(out, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu64, walk->profile->pid, walk->tid) < 0)
+    if (fprintf(out, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu64, walk->pid, walk->tid) < 0)
         return -1;
     if (chrome_write_time(out, "ts", event->start_ns) < 0 ||
         chrome_write_time(out, "dur", event->end_ns - event->start_ns) < 0)
@@ -192,6 +197,14 @@ static int chrome_add_sample(struct chrome_walk *walk, const struct profile_stac
     return 0;
 }
 
+/* The pid a thread's events carry. */
+static int chrome_pid_of(const struct profile *profile, size_t thread)
+{
+    const struct profile_process *process = profile_thread_process(profile, thread);
+
+    return process ? process->pid : profile->pid;
+}
+
 static int chrome_walk_thread(struct chrome_walk *walk, const struct profile_index *index, size_t t,
                               uint64_t interval_ns)
 {
@@ -199,6 +212,7 @@ static int chrome_walk_thread(struct chrome_walk *walk, const struct profile_ind
     uint64_t previous_end = 0;
     int have_previous = 0;
 
+    walk->pid = chrome_pid_of(profile, t);
     walk->tid = profile->threads[t].tid;
     walk->depth = 0;
     walk->mixed_state = walk->mixed_task = 0;
@@ -228,24 +242,56 @@ static int chrome_walk_thread(struct chrome_walk *walk, const struct profile_ind
     return chrome_flush(walk);
 }
 
+/* One process_name per process of a --subprocesses recording: "NAME (PID)". */
+static int chrome_write_processes(FILE *out, const struct profile *profile)
+{
+    for (size_t p = 0; p < profile->process_count; p++) {
+        const struct profile_process *process = &profile->processes[p];
+        char *name = NULL;
+        int rc;
+
+        if (fprintf(out, "%s{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":",
+                    p ? ",\n" : "", process->pid) < 0)
+            return -1;
+        if (asprintf(&name, "%s (%d)", process->name ? process->name : "", process->pid) < 0) {
+            errno = ENOMEM;
+            return -1;
+        }
+        rc = json_write_string(out, name);
+        free(name);
+        if (rc < 0 || fputs("}}", out) == EOF)
+            return -1;
+    }
+    return 0;
+}
+
 static int chrome_write_metadata(FILE *out, const struct profile *profile)
 {
-    if (fprintf(out, "{\"traceEvents\":[\n{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\","
-                "\"args\":{\"name\":", profile->pid) < 0)
+    int by_process = profile->process_roots && profile->process_count > 0 && profile->processes;
+
+    if (fputs("{\"traceEvents\":[\n", out) == EOF)
         return -1;
-    if (profile->command) {
-        if (json_write_string(out, profile->command) < 0)
+    if (by_process) {
+        if (chrome_write_processes(out, profile) < 0)
             return -1;
-    } else if (fprintf(out, "\"pid %d\"", profile->pid) < 0) {
-        return -1;
+    } else {
+        if (fprintf(out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":",
+                    profile->pid) < 0)
+            return -1;
+        if (profile->command) {
+            if (json_write_string(out, profile->command) < 0)
+                return -1;
+        } else if (fprintf(out, "\"pid %d\"", profile->pid) < 0) {
+            return -1;
+        }
+        if (fputs("}}", out) == EOF)
+            return -1;
     }
-    if (fputs("}}", out) == EOF)
-        return -1;
     for (size_t t = 0; t < profile->thread_count; t++) {
         const struct profile_thread *thread = &profile->threads[t];
 
         if (fprintf(out, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu64 ",\"name\":\"thread_name\",\"args\":{\"name\":",
-                    profile->pid, thread->tid) < 0)
+                    chrome_pid_of(profile, t), thread->tid) < 0)
             return -1;
         if (json_write_string(out, thread->name ? thread->name : "") < 0 || fputs("}}", out) == EOF)
             return -1;

@@ -4,6 +4,10 @@
  *
  *     thread:NAME:TID;QUALNAME (FILE:LINE);QUALNAME (FILE:LINE) COUNT
  *
+ * and under record --subprocesses (profile.process_roots) the process first:
+ *
+ *     process:PID:NAME;thread:NAME:TID;QUALNAME (FILE:LINE) COUNT
+ *
  * Frame and root text come from frame_text.h, which also sanitises names
  * (';' -> ',', control bytes and invalid UTF-8 -> '?').  Design choice:
  * render every stack to its full line text first, sort the lines and merge
@@ -21,7 +25,7 @@
 #include "profile.h"
 
 struct collapsed_line {
-    char *text; /* "thread:...;frame;frame", without the count */
+    char *text; /* "[process:...;]thread:...;frame;frame", without the count */
     uint64_t count;
 };
 

@@ -8,7 +8,9 @@
  *     of threads running (effective parallelism), and the functions that held
  *     it while others waited;
  *   - the sites where threads waited: the innermost Python frame of lock-wait,
- *     io-wait and sleeping samples, with the threads involved.
+ *     io-wait and sleeping samples, with the threads involved;
+ *   - under record --subprocesses, per process and per worker pool
+ *     (contention_process.c), and each thread's pid.
  * Per-tick figures need the timeline; without one they are left out. */
 #include "contention.h"
 
@@ -17,6 +19,7 @@
 
 #include "contention_advice.h"
 #include "contention_loop.h"
+#include "contention_process.h"
 #include "contention_trends.h"
 #include "frame_text.h"
 #include "json.h"
@@ -43,10 +46,12 @@ struct contention {
     uint64_t *thread_total;
     struct sites waits[STATE_COUNT]; /* per state: sites */
     struct sites gil_holders;        /* innermost frame of the holder while others waited */
-    uint64_t ticks, ticks_held, ticks_waited, running_sum;
+    /* GIL figures: ticks (per process under process roots); wall_ticks: whole ticks */
+    uint64_t ticks, ticks_held, ticks_waited, running_sum, wall_ticks;
     int per_tick;
     struct loop_report loops;
     struct trends trends;
+    struct process_report processes; /* empty without process roots */
 };
 
 static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count)
@@ -99,33 +104,48 @@ static int contention_by_stack(struct contention *c)
     return 0;
 }
 
-/* Walks the timeline one tick (one time value) at a time. */
+/* The process of the stack at timeline entry `at` (NULL without process roots). */
+static const struct profile_process *contention_process_at(const struct profile *p, size_t at)
+{
+    return profile_thread_process(p, p->stacks[p->timeline[at].stack].thread);
+}
+
+/* Walks the timeline one tick (one time value) at a time.  Every process has
+ * its own GIL: under process roots a tick is cut into its processes' parts
+ * (the sampler reads one process after the other) and the GIL figures count
+ * (tick, process) pairs; threads running at once count the whole tick. */
 static int contention_by_tick(struct contention *c)
 {
     const struct profile *p = c->profile;
     for (size_t at = 0; at < p->timeline_count;) {
         uint64_t time = p->timeline[at].time_ns;
-        size_t end = at;
-        int held = 0, waited = 0;
         uint64_t running = 0;
-        const struct profile_stack *holder = NULL;
-        for (; end < p->timeline_count && p->timeline[end].time_ns == time; end++) {
-            const struct profile_stack *stack = &p->stacks[p->timeline[end].stack];
-            held |= stack->holds_gil;
-            waited |= stack->state == STATE_GIL_WAIT;
-            running += stack->state == STATE_RUNNING;
-            if (stack->holds_gil)
-                holder = stack;
+        while (at < p->timeline_count && p->timeline[at].time_ns == time) {
+            const struct profile_process *process = contention_process_at(p, at);
+            size_t end = at;
+            int held = 0, waited = 0;
+            const struct profile_stack *holder = NULL;
+            for (; end < p->timeline_count && p->timeline[end].time_ns == time &&
+                   contention_process_at(p, end) == process;
+                 end++) {
+                const struct profile_stack *stack = &p->stacks[p->timeline[end].stack];
+                held |= stack->holds_gil;
+                waited |= stack->state == STATE_GIL_WAIT;
+                running += stack->state == STATE_RUNNING;
+                if (stack->holds_gil)
+                    holder = stack;
+            }
+            c->ticks++;
+            c->ticks_held += held;
+            c->ticks_waited += waited;
+            uint32_t frame;
+            if (waited && holder && profile_innermost_code_frame(p, holder, &frame) &&
+                sites_add(&c->gil_holders, frame, holder->thread, 1) != 0)
+                return -1;
+            at = end;
         }
-        c->ticks++;
-        c->ticks_held += held;
-        c->ticks_waited += waited;
+        c->wall_ticks++;
         c->running_sum += running;
-        uint32_t frame;
-        if (waited && holder && profile_innermost_code_frame(p, holder, &frame) &&
-            sites_add(&c->gil_holders, frame, holder->thread, 1) != 0)
-            return -1;
-        at = end;
     }
     return 0;
 }
@@ -140,6 +160,7 @@ static void contention_free(struct contention *c)
     free(c->gil_holders.items);
     contention_loops_free(&c->loops);
     contention_trends_free(&c->trends);
+    contention_processes_free(&c->processes);
 }
 
 static int contention_compute(struct contention *c, const struct profile *p,
@@ -154,6 +175,8 @@ static int contention_compute(struct contention *c, const struct profile *p,
     c->thread_gil = calloc(threads, sizeof *c->thread_gil);
     c->thread_total = calloc(threads, sizeof *c->thread_total);
     if (!c->thread_states || !c->thread_gil || !c->thread_total || contention_by_stack(c) != 0)
+        return -1;
+    if (contention_processes(p, &c->processes) != 0)
         return -1;
     c->per_tick = p->timeline_count > 0;
     if (c->per_tick && contention_by_tick(c) != 0)
@@ -274,11 +297,22 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
     }
 }
 
+/* The threads table's pid column: the thread's process, "?" when it has none. */
+static void text_thread_pid(struct sticky_out *out, const struct profile *p, size_t t)
+{
+    const struct profile_process *process = profile_thread_process(p, t);
+
+    if (process)
+        sticky_printf(out, " %8d", process->pid);
+    else
+        sticky_printf(out, " %8s", "?");
+}
+
 static size_t contention_advise(const struct contention *c, char lines[][ADVICE_LEN])
 {
     const struct sites *locks = &c->waits[STATE_LOCK_WAIT];
     struct advice_evidence e = {c->profile, c->thread_states, c->thread_total, 0, 0, 0, 0,
-                                &c->loops, &c->trends};
+                                &c->loops, &c->trends, &c->processes};
     if (locks->count > 0) {
         e.has_lock_site = 1;
         e.lock_site_frame = locks->items[0].frame;
@@ -299,8 +333,11 @@ int contention_text_write(FILE *file, const struct profile *p,
     struct sticky_out out = {file, 0};
     static const int shown[] = {STATE_RUNNING,  STATE_GIL_WAIT, STATE_LOCK_WAIT, STATE_IO_WAIT,
                                 STATE_SLEEPING, STATE_IDLE,     STATE_UNKNOWN};
-    sticky_printf(&out, "contention report: %llu samples\n\nthreads\n%-24s %10s %8s",
-                  (unsigned long long)p->samples, "thread (tid)", "samples", "gil");
+    sticky_printf(&out, "contention report: %llu samples\n\nthreads\n%-24s",
+                  (unsigned long long)p->samples, "thread (tid)");
+    if (p->process_roots)
+        sticky_printf(&out, " %8s", "pid");
+    sticky_printf(&out, " %10s %8s", "samples", "gil");
     for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
         sticky_printf(&out, " %10s", sample_state_name(shown[i]));
     sticky_printf(&out, "\n");
@@ -308,7 +345,10 @@ int contention_text_write(FILE *file, const struct profile *p,
         char who[64];
         snprintf(who, sizeof who, "%.40s (%llu)", p->threads[t].name,
                  (unsigned long long)p->threads[t].tid);
-        sticky_printf(&out, "%-24s %10llu %7.1f%%", who, (unsigned long long)c.thread_total[t],
+        sticky_printf(&out, "%-24s", who);
+        if (p->process_roots)
+            text_thread_pid(&out, p, t);
+        sticky_printf(&out, " %10llu %7.1f%%", (unsigned long long)c.thread_total[t],
                       share(c.thread_gil[t], c.thread_total[t]));
         for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
             sticky_printf(&out, " %9.1f%%",
@@ -316,13 +356,17 @@ int contention_text_write(FILE *file, const struct profile *p,
                                 c.thread_total[t]));
         sticky_printf(&out, "\n");
     }
+    if (p->process_roots)
+        contention_processes_text(&out, &c.processes, p);
     if (c.per_tick) {
         sticky_printf(&out,
-                      "\nGIL\n  held in %.1f%% of %llu ticks; some thread waited for it in "
-                      "%.1f%%; threads running at once: %.2f on average\n",
+                      "\nGIL%s\n  held in %.1f%% of %llu %s; some thread waited for it in "
+                      "%.1f%%; threads running at once%s: %.2f on average\n",
+                      p->process_roots ? " (each process has its own)" : "",
                       share(c.ticks_held, c.ticks), (unsigned long long)c.ticks,
-                      share(c.ticks_waited, c.ticks),
-                      c.ticks ? (double)c.running_sum / (double)c.ticks : 0.0);
+                      p->process_roots ? "process ticks" : "ticks", share(c.ticks_waited, c.ticks),
+                      p->process_roots ? " (all processes)" : "",
+                      c.wall_ticks ? (double)c.running_sum / (double)c.wall_ticks : 0.0);
         text_sites(&out, &c, "functions holding the GIL while others waited (share of ticks)",
                    &c.gil_holders, c.ticks);
     }
@@ -454,6 +498,17 @@ static void json_trends(struct sticky_out *out, const struct contention *c)
     sticky_printf(out, "]");
 }
 
+/* ,"pid":N of a thread's process, null when it has none. */
+static void json_thread_pid(struct sticky_out *out, const struct profile *p, size_t t)
+{
+    const struct profile_process *process = profile_thread_process(p, t);
+
+    if (process)
+        sticky_printf(out, ",\"pid\":%d", process->pid);
+    else
+        sticky_printf(out, ",\"pid\":null");
+}
+
 int contention_json_write(FILE *file, const struct profile *p,
                           const struct contention_options *options)
 {
@@ -468,6 +523,8 @@ int contention_json_write(FILE *file, const struct profile *p,
         sticky_printf(&out, "%s{\"tid\":%llu,\"name\":", t ? "," : "",
                       (unsigned long long)p->threads[t].tid);
         json_string(&out, p->threads[t].name);
+        if (p->process_roots)
+            json_thread_pid(&out, p, t);
         sticky_printf(&out, ",\"samples\":%llu,\"holds_gil_percent\":%.3f,\"states\":{",
                       (unsigned long long)c.thread_total[t],
                       share(c.thread_gil[t], c.thread_total[t]));
@@ -477,13 +534,15 @@ int contention_json_write(FILE *file, const struct profile *p,
         sticky_printf(&out, "}}");
     }
     sticky_printf(&out, "]");
+    if (p->process_roots)
+        contention_processes_json(&out, &c.processes, p);
     if (c.per_tick)
         sticky_printf(&out,
                       ",\"gil\":{\"ticks\":%llu,\"held_percent\":%.3f,\"waited_percent\":%.3f,"
                       "\"parallelism\":%.3f}",
                       (unsigned long long)c.ticks, share(c.ticks_held, c.ticks),
                       share(c.ticks_waited, c.ticks),
-                      c.ticks ? (double)c.running_sum / (double)c.ticks : 0.0);
+                      c.wall_ticks ? (double)c.running_sum / (double)c.wall_ticks : 0.0);
     if (c.per_tick)
         json_sites(&out, &c, "gil_holders", &c.gil_holders, c.ticks);
     json_sites(&out, &c, "lock_wait_sites", &c.waits[STATE_LOCK_WAIT], p->samples);

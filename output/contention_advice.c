@@ -8,7 +8,11 @@
  *     to a thread (asyncio.to_thread / run_in_executor);
  *   - a lock many threads queue on: a convoy; shorten or split the section;
  *   - a growing thread count: threads started and never ended;
- *   - threads stuck on locks with nobody running: check the lock order. */
+ *   - threads stuck on locks with nobody running: check the lock order;
+ *   - a worker pool where one worker did most of the work: tasks too big or
+ *     handed out in large chunks;
+ *   - a process that spends much of its time pickling: too much data crosses
+ *     between processes. */
 #include "contention_advice.h"
 
 #include <stdio.h>
@@ -121,10 +125,50 @@ static size_t advice_trends(const struct advice_evidence *e, char lines[][ADVICE
     return n;
 }
 
+/* Imbalance 1.5 or more, and enough work (50 running samples in the
+ * busiest worker) that it is not just a few samples' noise. */
+static size_t advice_pools(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    const struct process_report *r = e->processes;
+    for (size_t i = 0; i < r->pool_count && n < ADVICE_MAX; i++) {
+        const struct process_pool *pool = &r->pools[i];
+        const struct process_row *busiest = &r->rows[pool->busiest];
+        uint64_t most = busiest->states[STATE_RUNNING];
+        if (pool->count < 2 || pool->imbalance < 1.5 || most < 50)
+            continue;
+        snprintf(lines[n++], ADVICE_LEN,
+                 "pool %s of %d is unbalanced (imbalance %.1f: worker %d did %.0f%% of the work): "
+                 "submit smaller tasks, use chunksize=1 or imap_unordered",
+                 pool->name, pool->parent, pool->imbalance,
+                 e->profile->processes[busiest->process].pid, pct(most, pool->running));
+    }
+    return n;
+}
+
+static size_t advice_pickling(const struct advice_evidence *e, char lines[][ADVICE_LEN], size_t n)
+{
+    const struct process_report *r = e->processes;
+    for (size_t i = 0; i < r->row_count && n < ADVICE_MAX; i++) {
+        const struct process_row *row = &r->rows[i];
+        const struct profile_process *process = &e->profile->processes[row->process];
+        if (pct(row->pickling, row->samples) < 20)
+            continue;
+        snprintf(lines[n++], ADVICE_LEN,
+                 "process %d (%s) spends %.0f%% pickling: send less data (shared memory, "
+                 "smaller results)",
+                 process->pid, process->name ? process->name : "", pct(row->pickling, row->samples));
+    }
+    return n;
+}
+
 size_t contention_advice(const struct advice_evidence *e, char lines[][ADVICE_LEN])
 {
     size_t n = advice_gil(e, lines, 0);
     n = advice_loops(e, lines, n);
     n = advice_lock(e, lines, n);
-    return advice_trends(e, lines, n);
+    n = advice_trends(e, lines, n);
+    if (!e->processes)
+        return n;
+    n = advice_pools(e, lines, n);
+    return advice_pickling(e, lines, n);
 }

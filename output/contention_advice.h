@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "contention_loop.h"
+#include "contention_process.h"
 #include "contention_trends.h"
 #include "profile.h"
 
@@ -23,6 +24,7 @@ struct advice_evidence {
     int has_lock_site;
     const struct loop_report *loops;
     const struct trends *trends;
+    const struct process_report *processes; /* empty without process roots */
 };
 
 /* Fills up to ADVICE_MAX lines; returns how many. */

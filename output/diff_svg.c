@@ -11,7 +11,10 @@
  * Keys differ from the plain flamegraph in two ways, both so that a code
  * change does not make everything look new: a thread level is keyed by
  * the thread's name without its native id ("thread:MainThread"), and a
- * frame by its function without the line ("work (app.py)").  Before's
+ * frame by its function without the line ("work (app.py)").  Under record
+ * --subprocesses the thread level reads "process:NAME;thread:NAME": no pid
+ * either, so runs with other pids still match (one level, not two as in
+ * the plain flamegraph: the key is what matters here).  Before's
  * stacks are followed down the after tree without adding to it; a path
  * that exists only before shows up as its ancestors shrinking.
  *
@@ -25,6 +28,7 @@
 
 #include "diff.h"
 #include "frame_text.h"
+#include "profile_index.h"
 #include "svg_common.h"
 
 #define DIFF_SVG_GREY "rgb(200,200,200)"
@@ -63,14 +67,27 @@ static char *diff_svg_render_frame(const struct profile_frame *frame)
     return text;
 }
 
-static char *diff_svg_render_thread(const struct profile_thread *thread)
+/* "thread:NAME", after "process:NAME;" when the thread has a process root. */
+static char *diff_svg_render_thread(const struct profile *run, size_t t)
 {
-    size_t len = frame_text_thread(NULL, 0, thread);
+    const struct profile_thread *thread = &run->threads[t];
+    const struct profile_process *process = profile_thread_process(run, t);
+    size_t head = process ? frame_text_process(NULL, 0, process) + 1 : 0;
+    size_t len = head + frame_text_thread(NULL, 0, thread);
     char *text = malloc(len + 1);
 
-    if (text) {
-        frame_text_thread(text, len + 1, thread);
-        *strrchr(text, ':') = '\0'; /* "thread:NAME:TID" -> "thread:NAME" */
+    if (!text)
+        return NULL;
+    frame_text_thread(text + head, len + 1 - head, thread);
+    *strrchr(text + head, ':') = '\0'; /* "thread:NAME:TID" -> "thread:NAME" */
+    if (process) {
+        char *name;
+
+        frame_text_process(text, head, process);
+        text[head - 1] = ';';
+        /* "process:PID:NAME;..." -> "process:NAME;...": drop the digits and their ':' */
+        name = strchr(text + strlen("process:"), ':') + 1;
+        memmove(text + strlen("process:"), name, strlen(name) + 1);
     }
     return text;
 }
@@ -124,7 +141,7 @@ static int diff_svg_texts(struct diff_svg *svg, size_t runs)
             if (!(svg->texts[svg->text_count] = diff_svg_render_frame(&run->frames[f])))
                 return -1;
         for (size_t t = 0; t < run->thread_count; t++, svg->text_count++)
-            if (!(svg->texts[svg->text_count] = diff_svg_render_thread(&run->threads[t])))
+            if (!(svg->texts[svg->text_count] = diff_svg_render_thread(run, t)))
                 return -1;
     }
     return svg_labels_build(&svg->labels, svg->texts, svg->text_count);

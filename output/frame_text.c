@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile_index.h"
+
 /* Writes into buf while there is room, counts every byte regardless. */
 struct frame_text_sink {
     char *buf;
@@ -158,6 +160,17 @@ size_t frame_text_thread(char *buf, size_t cap, const struct profile_thread *thr
     return frame_text_finish(&sink);
 }
 
+size_t frame_text_process(char *buf, size_t cap, const struct profile_process *process)
+{
+    struct frame_text_sink sink = {buf, cap, 0};
+    char number[32];
+
+    snprintf(number, sizeof number, "process:%d:", process->pid);
+    frame_text_put_raw(&sink, number);
+    frame_text_put_clean(&sink, process->name ? process->name : "");
+    return frame_text_finish(&sink);
+}
+
 /* Measure, allocate, render: the two-pass use the snprintf contract allows. */
 static char *frame_text_render_frame(const struct profile_frame *frame)
 {
@@ -169,13 +182,32 @@ static char *frame_text_render_frame(const struct profile_frame *frame)
     return text;
 }
 
-static char *frame_text_render_thread(const struct profile_thread *thread)
+static char *frame_text_render_process(const struct profile_process *process)
 {
-    size_t len = frame_text_thread(NULL, 0, thread);
+    size_t len = frame_text_process(NULL, 0, process);
     char *text = malloc(len + 1);
 
     if (text)
-        frame_text_thread(text, len + 1, thread);
+        frame_text_process(text, len + 1, process);
+    return text;
+}
+
+/* "thread:NAME:TID", after "process:PID:NAME;" when the thread has a process root. */
+static char *frame_text_render_root(const struct profile *profile, size_t index)
+{
+    const struct profile_thread *thread = &profile->threads[index];
+    const struct profile_process *process = profile_thread_process(profile, index);
+    size_t head = process ? frame_text_process(NULL, 0, process) + 1 : 0;
+    size_t len = head + frame_text_thread(NULL, 0, thread);
+    char *text = malloc(len + 1);
+
+    if (!text)
+        return NULL;
+    if (process) {
+        frame_text_process(text, head, process);
+        text[head - 1] = ';';
+    }
+    frame_text_thread(text + head, len + 1 - head, thread);
     return text;
 }
 
@@ -203,8 +235,12 @@ void frame_text_table_free(struct frame_text_table *table)
     if (table->threads)
         for (size_t i = 0; i < table->thread_count; i++)
             free(table->threads[i]);
+    if (table->processes)
+        for (size_t i = 0; i < table->process_count; i++)
+            free(table->processes[i]);
     free(table->frames);
     free(table->threads);
+    free(table->processes);
     memset(table, 0, sizeof *table);
 }
 
@@ -218,15 +254,21 @@ int frame_text_table_build(struct frame_text_table *table, const struct profile 
     /* calloc: a partly built table frees cleanly (unset entries are NULL). */
     table->frames = calloc(profile->frame_count ? profile->frame_count : 1, sizeof *table->frames);
     table->threads = calloc(profile->thread_count ? profile->thread_count : 1, sizeof *table->threads);
-    if (!table->frames || !table->threads)
+    table->processes =
+        calloc(profile->process_count ? profile->process_count : 1, sizeof *table->processes);
+    if (!table->frames || !table->threads || !table->processes)
         goto fail;
     table->frame_count = profile->frame_count;
     table->thread_count = profile->thread_count;
+    table->process_count = profile->process_count;
     for (size_t i = 0; i < profile->frame_count; i++)
         if (!(table->frames[i] = frame_text_render_frame(&profile->frames[i])))
             goto fail;
     for (size_t i = 0; i < profile->thread_count; i++)
-        if (!(table->threads[i] = frame_text_render_thread(&profile->threads[i])))
+        if (!(table->threads[i] = frame_text_render_root(profile, i)))
+            goto fail;
+    for (size_t i = 0; i < profile->process_count; i++)
+        if (!(table->processes[i] = frame_text_render_process(&profile->processes[i])))
             goto fail;
     return 0;
 

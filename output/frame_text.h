@@ -7,6 +7,9 @@
  *     QUALNAME (FILE)        negative line (unknown)
  *     QUALNAME               empty file: markers such as "[truncated]"
  *     thread:NAME:TID        the thread root of a stack
+ *     process:PID:NAME       the process root above it (record --subprocesses:
+ *                            profile.process_roots), so a stack's roots read
+ *                            process:PID:NAME;thread:NAME:TID
  *
  * Sanitising (the folded format must survive any name the target has):
  *   ';'                                 -> ','  (';' separates frames)
@@ -28,6 +31,7 @@
 
 size_t frame_text_format(char *buf, size_t cap, const struct profile_frame *frame);
 size_t frame_text_thread(char *buf, size_t cap, const struct profile_thread *thread);
+size_t frame_text_process(char *buf, size_t cap, const struct profile_process *process);
 
 /* Length (1-4) of the valid UTF-8 sequence starting at s, or 0 when the
  * bytes there are not one.  Surrogates, overlong forms, code points past
@@ -43,14 +47,19 @@ size_t frame_text_chars(const char *text, size_t max);
  * the bytes of text consumed (a whole character is never split). */
 size_t frame_text_clean(const char *text, size_t max, char *out, size_t cap);
 
-/* Every frame and thread of a profile rendered once, indexed like the
- * profile's own arrays.  Building it also checks that every stack's thread
- * and frame indexes are in range, so writers can index without checks. */
+/* Every frame, thread and process of a profile rendered once, indexed like
+ * the profile's own arrays.  Building it also checks that every stack's
+ * thread and frame indexes are in range, so writers can index without
+ * checks. */
 struct frame_text_table {
-    char **frames;  /* frames[i] renders profile->frames[i] */
-    char **threads; /* threads[i] renders profile->threads[i] */
+    char **frames;    /* frames[i] renders profile->frames[i] */
+    char **threads;   /* threads[i]: the roots of profile->threads[i]'s stacks,
+                         "thread:NAME:TID", or "process:PID:NAME;thread:NAME:TID"
+                         when profile_thread_process() gives it a process */
+    char **processes; /* processes[i] renders profile->processes[i] */
     size_t frame_count;
     size_t thread_count;
+    size_t process_count;
 };
 
 /* 0 on success; -1 with errno ENOMEM, or EINVAL for an out-of-range index.

@@ -18,7 +18,10 @@
  *   sampling period in ns.
  * - one Sample per stack with samples: location ids innermost first (the
  *   pprof convention; our stacks are outermost first), labels thread (the
- *   thread's name), thread_id (num), state, and task when there is one.
+ *   thread's name), thread_id (num), state, and task when there is one;
+ *   under record --subprocesses (profile.process_roots) also pid (num) and
+ *   process (its name), when the thread has a process.  Threads are labels,
+ *   not root locations, so processes are labels too.
  * - one Function per distinct (name, file), one Location per distinct
  *   (function, line); ids count from 1 in sorted order.
  * - string_table[0] = "", then every other string once, sorted.  Strings
@@ -45,6 +48,7 @@
 enum pprof_fixed {
     PPROF_EMPTY, PPROF_SAMPLES, PPROF_COUNT, PPROF_WALL, PPROF_NANOSECONDS,
     PPROF_THREAD, PPROF_THREAD_ID, PPROF_STATE, PPROF_TASK, PPROF_COMMAND, PPROF_PYTHON,
+    PPROF_PID, PPROF_PROCESS, /* only with process roots: other profiles keep their string table */
     PPROF_FIXED_COUNT
 };
 
@@ -72,7 +76,7 @@ struct pprof_writer {
     size_t string_count;
     uint32_t fixed[PPROF_FIXED_COUNT];
     uint32_t state_ids[STATE_COUNT + 1]; /* the last: "unknown" for out-of-range states */
-    uint32_t *frame_name, *frame_file, *thread_name, *stack_task;
+    uint32_t *frame_name, *frame_file, *thread_name, *stack_task, *process_name;
     /* tables */
     uint32_t *frame_function; /* function id of each frame */
     uint32_t *frame_location; /* location id of each frame */
@@ -146,7 +150,8 @@ static int pprof_build_strings(struct pprof_writer *w)
     static const char *const fixed[PPROF_FIXED_COUNT] = {
         "", "samples", "count", "wall", "nanoseconds", "thread", "thread_id", "state", "task",
     };
-    size_t most = PPROF_FIXED_COUNT + STATE_COUNT + 1 + 2 * p->frame_count + p->thread_count + p->stack_count;
+    size_t most = PPROF_FIXED_COUNT + STATE_COUNT + 1 + 2 * p->frame_count + p->thread_count +
+                  p->stack_count + p->process_count;
     int rc = 0;
 
     w->refs = malloc(most * sizeof *w->refs);
@@ -158,6 +163,12 @@ static int pprof_build_strings(struct pprof_writer *w)
         rc |= pprof_add_string(w, fixed[i], &w->fixed[i]);
     rc |= pprof_add_string(w, p->command ? p->command : "", &w->fixed[PPROF_COMMAND]);
     rc |= pprof_add_string(w, p->python_version ? p->python_version : "", &w->fixed[PPROF_PYTHON]);
+    if (p->process_roots) {
+        rc |= pprof_add_string(w, "pid", &w->fixed[PPROF_PID]);
+        rc |= pprof_add_string(w, "process", &w->fixed[PPROF_PROCESS]);
+        for (size_t i = 0; i < p->process_count && p->processes; i++)
+            rc |= pprof_add_string(w, p->processes[i].name, &w->process_name[i]);
+    }
     for (int s = 0; s <= STATE_COUNT; s++)
         rc |= pprof_add_string(w, sample_state_name(s), &w->state_ids[s]);
     for (size_t i = 0; i < p->frame_count; i++) {
@@ -297,6 +308,7 @@ static int pprof_write_samples(struct pprof_writer *w)
     for (size_t i = 0; i < p->stack_count; i++) {
         const struct profile_stack *stack = &p->stacks[i];
         int state = stack->state >= 0 && stack->state < STATE_COUNT ? stack->state : STATE_COUNT;
+        const struct profile_process *process;
 
         if (stack->count == 0)
             continue;
@@ -312,6 +324,10 @@ static int pprof_write_samples(struct pprof_writer *w)
         protobuf_message(&w->message, 2, &w->packed);
         pprof_label(w, w->fixed[PPROF_THREAD], w->thread_name[stack->thread], 0, 1);
         pprof_label(w, w->fixed[PPROF_THREAD_ID], 0, (int64_t)p->threads[stack->thread].tid, 0);
+        if ((process = profile_thread_process(p, stack->thread))) {
+            pprof_label(w, w->fixed[PPROF_PID], 0, process->pid, 0);
+            pprof_label(w, w->fixed[PPROF_PROCESS], w->process_name[process - p->processes], 0, 1);
+        }
         pprof_label(w, w->fixed[PPROF_STATE], w->state_ids[state], 0, 1);
         if (stack->task)
             pprof_label(w, w->fixed[PPROF_TASK], w->stack_task[i], 0, 1);
@@ -393,8 +409,9 @@ static int pprof_allocate(struct pprof_writer *w)
     w->locations = calloc(frames, sizeof *w->locations);
     w->thread_name = calloc(p->thread_count ? p->thread_count : 1, sizeof *w->thread_name);
     w->stack_task = calloc(p->stack_count ? p->stack_count : 1, sizeof *w->stack_task);
+    w->process_name = calloc(p->process_count ? p->process_count : 1, sizeof *w->process_name);
     return w->frame_name && w->frame_file && w->frame_function && w->frame_location && w->functions &&
-                   w->locations && w->thread_name && w->stack_task
+                   w->locations && w->thread_name && w->stack_task && w->process_name
                ? 0
                : -1;
 }
@@ -412,6 +429,7 @@ static void pprof_free(struct pprof_writer *w)
     free(w->frame_file);
     free(w->thread_name);
     free(w->stack_task);
+    free(w->process_name);
     free(w->frame_function);
     free(w->frame_location);
     free(w->functions);

@@ -90,6 +90,16 @@ void profile_index_free(struct profile_index *index)
     memset(index, 0, sizeof *index);
 }
 
+const struct profile_process *profile_thread_process(const struct profile *profile, size_t thread)
+{
+    uint32_t process;
+
+    if (!profile->process_roots || !profile->processes || thread >= profile->thread_count)
+        return NULL;
+    process = profile->threads[thread].process;
+    return process < profile->process_count ? &profile->processes[process] : NULL;
+}
+
 int profile_innermost_code_frame(const struct profile *profile, const struct profile_stack *stack,
                                  uint32_t *frame)
 {

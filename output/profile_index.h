@@ -37,6 +37,13 @@ int profile_index_build(struct profile_index *index, const struct profile *profi
                         int by_timeline);
 void profile_index_free(struct profile_index *index);
 
+/* The process whose root stands above thread t's stacks (record
+ * --subprocesses), or NULL: always NULL without process_roots, for a thread
+ * index out of range, when the profile has no processes (older .pcp files)
+ * and when the thread's process index is out of range (no process, rather
+ * than failing the whole output). */
+const struct profile_process *profile_thread_process(const struct profile *profile, size_t thread);
+
 /* The innermost frame of a stack that is Python code (markers and task roots
  * have no file): 1 and *frame set, or 0 when there is none. */
 int profile_innermost_code_frame(const struct profile *profile, const struct profile_stack *stack,

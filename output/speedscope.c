@@ -16,7 +16,11 @@
  *   as speedscope wants them).  Markers and task roots (file "") carry no
  *   file or line; an unknown (negative) line is left out.
  * - One profile per thread that has samples, in thread order;
- *   activeProfileIndex opens the busiest one.
+ *   activeProfileIndex opens the busiest one.  Speedscope has no notion of
+ *   a process, so under record --subprocesses (profile.process_roots) the
+ *   process goes into the name, "process:PID:NAME thread:NAME:TID", and the
+ *   profiles come grouped by process (in the profile's process order, then
+ *   thread order; threads without a process last).
  * - With a timeline, a thread's samples are listed in time order and each
  *   weighs the time to that thread's next sample (the sampling period for
  *   its last), so speedscope's time-order view is a real timeline.  Without
@@ -41,6 +45,7 @@ struct speedscope_writer {
     FILE *out;
     const struct profile *profile;
     struct profile_index index;
+    size_t *order; /* thread indexes in the order their profiles are written */
     int by_timeline;
     uint64_t interval_ns;
 };
@@ -93,12 +98,20 @@ static uint64_t speedscope_weight(const struct speedscope_writer *w, size_t t, s
     return next > now ? next - now : 0; /* out-of-order times weigh nothing */
 }
 
-static int speedscope_write_profile_name(FILE *out, const struct profile_thread *thread)
+static int speedscope_write_profile_name(FILE *out, const struct profile *profile, size_t t)
 {
+    const struct profile_thread *thread = &profile->threads[t];
+    const struct profile_process *process = profile_thread_process(profile, t);
+    const char *thread_name = thread->name ? thread->name : "";
     char *name = NULL;
     int rc;
 
-    if (asprintf(&name, "%s (tid %" PRIu64 ")", thread->name ? thread->name : "", thread->tid) < 0) {
+    if (process)
+        rc = asprintf(&name, "process:%d:%s thread:%s:%" PRIu64, process->pid,
+                      process->name ? process->name : "", thread_name, thread->tid);
+    else
+        rc = asprintf(&name, "%s (tid %" PRIu64 ")", thread_name, thread->tid);
+    if (rc < 0) {
         errno = ENOMEM;
         return -1;
     }
@@ -138,7 +151,7 @@ static int speedscope_write_profile(const struct speedscope_writer *w, size_t t,
         total += speedscope_weight(w, t, k);
     if (fputs(first ? "{\"type\":\"sampled\",\"name\":" : ",\n{\"type\":\"sampled\",\"name\":", out) == EOF)
         return -1;
-    if (speedscope_write_profile_name(out, &w->profile->threads[t]) < 0)
+    if (speedscope_write_profile_name(out, w->profile, t) < 0)
         return -1;
     if (fprintf(out, ",\"unit\":\"nanoseconds\",\"startValue\":%" PRIu64 ",\"endValue\":%" PRIu64
                 ",\n\"samples\":[", start, start + total) < 0)
@@ -160,7 +173,8 @@ static size_t speedscope_busiest(const struct speedscope_writer *w)
     size_t best_count = 0;
     size_t position = 0;
 
-    for (size_t t = 0; t < w->index.thread_count; t++) {
+    for (size_t i = 0; i < w->index.thread_count; i++) {
+        size_t t = w->order[i];
         size_t count = w->index.start[t + 1] - w->index.start[t];
         uint64_t weight = 0;
 
@@ -200,7 +214,9 @@ static int speedscope_write_document(const struct speedscope_writer *w)
         return -1;
     if (fputs("\"profiles\":[\n", out) == EOF)
         return -1;
-    for (size_t t = 0; t < profile->thread_count; t++) {
+    for (size_t i = 0; i < profile->thread_count; i++) {
+        size_t t = w->order[i];
+
         if (w->index.start[t + 1] == w->index.start[t])
             continue;
         if (speedscope_write_profile(w, t, first) < 0)
@@ -208,6 +224,33 @@ static int speedscope_write_document(const struct speedscope_writer *w)
         first = 0;
     }
     return fputs("\n]}\n", out) == EOF ? -1 : 0;
+}
+
+/* The process position of a thread for the order: threads without a process last. */
+static size_t speedscope_process_rank(const struct profile *profile, size_t t)
+{
+    const struct profile_process *process = profile_thread_process(profile, t);
+
+    return process ? (size_t)(process - profile->processes) : profile->process_count;
+}
+
+/* Thread order, grouped by process (a stable insertion sort: the thread
+ * count is small, and without process roots it is the identity). */
+static size_t *speedscope_order(const struct profile *profile)
+{
+    size_t *order = malloc((profile->thread_count ? profile->thread_count : 1) * sizeof *order);
+
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < profile->thread_count; i++) {
+        size_t rank = speedscope_process_rank(profile, i);
+        size_t at = i;
+
+        for (; at > 0 && speedscope_process_rank(profile, order[at - 1]) > rank; at--)
+            order[at] = order[at - 1];
+        order[at] = i;
+    }
+    return order;
 }
 
 int speedscope_write(FILE *out, const struct profile *profile)
@@ -222,6 +265,10 @@ int speedscope_write(FILE *out, const struct profile *profile)
     w.interval_ns = profile_index_interval_ns(profile);
     if (profile_index_build(&w.index, profile, w.by_timeline) < 0)
         return -1;
+    if (!(w.order = speedscope_order(profile))) {
+        errno = ENOMEM;
+        goto done;
+    }
     if (speedscope_write_document(&w) < 0)
         goto done;
     if (stream_finish(out) != 0)
@@ -231,6 +278,7 @@ int speedscope_write(FILE *out, const struct profile *profile)
 done:
     saved_errno = errno;
     profile_index_free(&w.index);
+    free(w.order);
     errno = saved_errno;
     return result;
 }

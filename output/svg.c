@@ -2,10 +2,12 @@
  *
  * The stacks are merged into a tree: "all" at the root, the thread roots
  * below it, then frames outermost first; each node counts the samples of
- * its subtree.  Children are keyed by the rank of their rendered text
- * (frame_text.h), so two frames that print alike share a bar exactly as
- * they share a line in the collapsed output, and sorting siblings by rank
- * sorts them alphabetically.
+ * its subtree.  Under record --subprocesses (profile.process_roots) a level
+ * of process roots ("process:PID:NAME") sits between "all" and the threads.
+ * Children are keyed by the rank of their rendered text (frame_text.h), so
+ * two frames that print alike share a bar exactly as they share a line in
+ * the collapsed output, and sorting siblings by rank sorts them
+ * alphabetically.
  *
  * The tree, the layout, the controls and the script are shared with the
  * differential flamegraph (svg_common.h); this file decides what the
@@ -21,10 +23,12 @@
 
 #include "frame_text.h"
 #include "profile.h"
+#include "profile_index.h"
 #include "svg_common.h"
 
 #define SVG_ROOT_FILL "rgb(190,190,190)"
 #define SVG_THREAD_FILL "rgb(205,205,220)" /* neutral: the state colours stay for frames */
+#define SVG_PROCESS_FILL SVG_THREAD_FILL
 
 #define SVG_LEGEND_HEIGHT 22
 
@@ -36,12 +40,21 @@ static const unsigned char svg_state_rgb[STATE_COUNT][3] = {
     [STATE_IDLE] = {200, 200, 185},     [STATE_AWAITING] = {40, 170, 180},
 };
 
+/* What a node stands for: its depth cannot say (a thread is at depth 1, or
+ * 2 below a process). */
+enum svg_kind { SVG_KIND_ROOT, SVG_KIND_PROCESS, SVG_KIND_THREAD, SVG_KIND_FRAME };
+
 struct svg_ctx {
     const struct profile *profile;
     struct frame_text_table texts;
     struct svg_labels frame_labels;
-    struct svg_labels thread_labels;
+    /* Process and thread roots ranked together: both can be children of
+     * "all" (a thread without a process), so their labels must not collide.
+     * root_texts[p] is process p's text, root_texts[process_count + t] thread t's. */
+    char **root_texts;
+    struct svg_labels root_labels;
     struct svg_tree tree;
+    unsigned char *kinds; /* per node: enum svg_kind */
     uint64_t (*states)[STATE_COUNT]; /* per node: samples in each state */
     uint64_t totals[STATE_COUNT];
 };
@@ -51,26 +64,58 @@ static int svg_state_of(const struct profile_stack *stack)
     return stack->state >= 0 && stack->state < STATE_COUNT ? stack->state : STATE_UNKNOWN;
 }
 
-/* Second pass over the stacks, once the tree has all its nodes: per-node states. */
+/* The labels of a stack's roots, outermost first: its process (when it has
+ * a process root), then its thread.  Returns how many (1 or 2). */
+static uint32_t svg_root_labels(const struct svg_ctx *ctx, const struct profile_stack *stack,
+                                uint32_t labels[2], unsigned char kinds[2])
+{
+    const struct profile *p = ctx->profile;
+    const struct profile_process *process = profile_thread_process(p, stack->thread);
+    uint32_t n = 0;
+
+    if (process) {
+        labels[n] = ctx->root_labels.rank[process - p->processes];
+        kinds[n++] = SVG_KIND_PROCESS;
+    }
+    labels[n] = ctx->root_labels.rank[ctx->texts.process_count + stack->thread];
+    kinds[n++] = SVG_KIND_THREAD;
+    return n;
+}
+
+/* The label of level `level` below the root on a stack's path (roots, then frames). */
+static uint32_t svg_path_label(const struct svg_ctx *ctx, const struct profile_stack *stack,
+                               const uint32_t roots[2], uint32_t root_count, uint32_t level)
+{
+    return level < root_count ? roots[level]
+                              : ctx->frame_labels.rank[stack->frames[level - root_count]];
+}
+
+/* Second pass over the stacks, once the tree has all its nodes: per-node
+ * states and kinds. */
 static int svg_tree_states(struct svg_ctx *ctx)
 {
     ctx->states = calloc(ctx->tree.count + 1, sizeof *ctx->states);
-    if (!ctx->states)
+    ctx->kinds = calloc(ctx->tree.count + 1, sizeof *ctx->kinds); /* SVG_KIND_ROOT is 0 */
+    if (!ctx->states || !ctx->kinds)
         return -1;
     for (size_t i = 0; i < ctx->profile->stack_count; i++) {
         const struct profile_stack *stack = &ctx->profile->stacks[i];
         if (stack->count == 0)
             continue;
         int state = svg_state_of(stack);
+        uint32_t roots[2];
+        unsigned char root_kinds[2];
+        uint32_t root_count = svg_root_labels(ctx, stack, roots, root_kinds);
         ctx->totals[state] += stack->count;
         uint32_t node = 0;
         ctx->states[node][state] += stack->count;
-        node = svg_tree_find(&ctx->tree, node, ctx->thread_labels.rank[stack->thread]);
-        for (uint32_t d = 0; node != SVG_NONE; d++) {
-            ctx->states[node][state] += stack->count;
-            if (d == stack->depth)
+        for (uint32_t level = 0; level < root_count + stack->depth; level++) {
+            node = svg_tree_find(&ctx->tree, node,
+                                 svg_path_label(ctx, stack, roots, root_count, level));
+            if (node == SVG_NONE)
                 break;
-            node = svg_tree_find(&ctx->tree, node, ctx->frame_labels.rank[stack->frames[d]]);
+            ctx->states[node][state] += stack->count;
+            ctx->kinds[node] = level < root_count ? root_kinds[level] : SVG_KIND_FRAME;
         }
     }
     return 0;
@@ -79,14 +124,14 @@ static int svg_tree_states(struct svg_ctx *ctx)
 static int svg_tree_add_stack(struct svg_ctx *ctx, const struct profile_stack *stack)
 {
     struct svg_tree *tree = &ctx->tree;
-    uint32_t node;
+    uint32_t roots[2];
+    unsigned char root_kinds[2];
+    uint32_t root_count = svg_root_labels(ctx, stack, roots, root_kinds);
+    uint32_t node = 0;
 
     tree->nodes[0].total += stack->count;
-    if (svg_tree_child(tree, 0, ctx->thread_labels.rank[stack->thread], &node) < 0)
-        return -1;
-    tree->nodes[node].total += stack->count;
-    for (uint32_t d = 0; d < stack->depth; d++) {
-        uint32_t label = ctx->frame_labels.rank[stack->frames[d]];
+    for (uint32_t level = 0; level < root_count + stack->depth; level++) {
+        uint32_t label = svg_path_label(ctx, stack, roots, root_count, level);
 
         if (svg_tree_child(tree, node, label, &node) < 0)
             return -1;
@@ -114,12 +159,22 @@ static const char *svg_node_text(void *data, uint32_t id)
 {
     const struct svg_ctx *ctx = data;
     const struct svg_node *node = &ctx->tree.nodes[id];
+    const char *text, *after;
 
-    if (node->depth == 0)
+    switch (ctx->kinds[id]) {
+    case SVG_KIND_ROOT:
         return "all";
-    if (node->depth == 1)
-        return ctx->texts.threads[ctx->thread_labels.first[node->label]];
-    return ctx->texts.frames[ctx->frame_labels.first[node->label]];
+    case SVG_KIND_PROCESS:
+        return ctx->root_texts[ctx->root_labels.first[node->label]];
+    case SVG_KIND_THREAD:
+        /* Below its process bar a thread reads "thread:NAME:TID" alone: its
+         * root text's part after the process (';' is never in a sanitised name). */
+        text = ctx->root_texts[ctx->root_labels.first[node->label]];
+        after = strchr(text, ';');
+        return after ? after + 1 : text;
+    default:
+        return ctx->texts.frames[ctx->frame_labels.first[node->label]];
+    }
 }
 
 static void svg_node_details(void *data, struct svg_out *out, uint32_t id)
@@ -155,8 +210,11 @@ static void svg_node_fill(void *data, struct svg_out *out, uint32_t id)
     const char *name;
     uint32_t hash = 2166136261u;
 
-    if (node->depth <= 1) {
-        svg_printf(out, "%s", node->depth == 0 ? SVG_ROOT_FILL : SVG_THREAD_FILL);
+    if (ctx->kinds[id] != SVG_KIND_FRAME) {
+        svg_printf(out, "%s",
+                   ctx->kinds[id] == SVG_KIND_ROOT      ? SVG_ROOT_FILL
+                   : ctx->kinds[id] == SVG_KIND_PROCESS ? SVG_PROCESS_FILL
+                                                        : SVG_THREAD_FILL);
         return;
     }
     int dominant = STATE_UNKNOWN;
@@ -235,6 +293,19 @@ static const struct svg_chart_style svg_profile_style = {
     .legend_height = SVG_LEGEND_HEIGHT,
 };
 
+static int svg_root_labels_build(struct svg_ctx *ctx)
+{
+    size_t processes = ctx->texts.process_count, count = processes + ctx->texts.thread_count;
+
+    ctx->root_texts = malloc((count ? count : 1) * sizeof *ctx->root_texts);
+    if (!ctx->root_texts)
+        return -1;
+    memcpy(ctx->root_texts, ctx->texts.processes, processes * sizeof *ctx->root_texts);
+    memcpy(ctx->root_texts + processes, ctx->texts.threads,
+           ctx->texts.thread_count * sizeof *ctx->root_texts);
+    return svg_labels_build(&ctx->root_labels, ctx->root_texts, count);
+}
+
 int svg_write(FILE *out, const struct profile *profile)
 {
     struct svg_ctx ctx = {.profile = profile};
@@ -245,7 +316,7 @@ int svg_write(FILE *out, const struct profile *profile)
         return -1;
     if (svg_labels_build(&ctx.frame_labels, ctx.texts.frames, ctx.texts.frame_count) < 0)
         goto done;
-    if (svg_labels_build(&ctx.thread_labels, ctx.texts.threads, ctx.texts.thread_count) < 0)
+    if (svg_root_labels_build(&ctx) < 0)
         goto done;
     if (svg_tree_build(&ctx) < 0 || svg_tree_order(&ctx.tree) < 0 || svg_tree_states(&ctx) < 0)
         goto done;
@@ -255,9 +326,11 @@ int svg_write(FILE *out, const struct profile *profile)
 done:
     saved_errno = errno;
     free(ctx.states);
+    free(ctx.kinds);
     svg_tree_free(&ctx.tree);
     svg_labels_free(&ctx.frame_labels);
-    svg_labels_free(&ctx.thread_labels);
+    svg_labels_free(&ctx.root_labels);
+    free(ctx.root_texts);
     frame_text_table_free(&ctx.texts);
     errno = saved_errno;
     return result;

@@ -314,8 +314,9 @@ static int main_close_outputs(struct main_outputs *outs)
 static void main_root_process(struct target *target, struct store *store)
 {
     char name[PROCESS_NAME_MAX];
+    uint64_t module = 0;
     if (!target->interp || process_name_read(&target->live.base, &target->runtime,
-                                             target->interp, name, sizeof name) != 0)
+                                             target->interp, &module, name, sizeof name) != 0)
         process_tree_name(target->pid, name, sizeof name);
     struct proc_identity identity;
     int ppid = proc_identity_read(target->pid, &identity) == 0 ? identity.ppid : 0;

@@ -29,9 +29,10 @@
 #define PROCESS_TREE_CHILDREN_MAX 65536
 /* Threads of one process whose children files are read at most. */
 #define PROCESS_TREE_THREADS_MAX 8192
-/* Look for a multiprocessing name this often until one is found... */
-#define PROCESS_TREE_NAME_EARLY_NS 100000000ull
-/* ...during a process's first two seconds, then this often. */
+/* Read a process's multiprocessing name this often during its first two
+ * seconds (a forked child carries its parent's name until its _bootstrap
+ * sets its own), then this often (a process may rename itself). */
+#define PROCESS_TREE_NAME_EARLY_NS 50000000ull
 #define PROCESS_TREE_NAME_LATE_NS 1000000000ull
 #define PROCESS_TREE_NAME_EARLY_FOR_NS 2000000000ull
 
@@ -109,7 +110,7 @@ static void process_tree_new_image(struct process_tree *tree, struct tree_member
     m->key = tree->next_key++;
     m->found_ns = now;
     m->named_ns = 0;
-    m->mp_named = 0;
+    m->mp_module = 0;
     m->store_process = INTERN_FAILED;
     process_tree_probe(tree, m);
 }
@@ -243,28 +244,23 @@ void process_tree_scan(struct process_tree *tree, uint64_t now)
         process_tree_children_of(tree, tree->members[i].pid, now);
 }
 
-/* The member's process root: the multiprocessing name when it has one. */
+/* The member's process root: the multiprocessing name when it has one, else
+ * its script; the store keeps the latest, so early samples get it too. */
 static void process_tree_register(struct tree_member *m, struct store *store, uint64_t now)
 {
-    int due = m->store_process == INTERN_FAILED ||
-              (!m->mp_named &&
-               now - m->named_ns >= (now - m->found_ns < PROCESS_TREE_NAME_EARLY_FOR_NS
-                                         ? PROCESS_TREE_NAME_EARLY_NS
-                                         : PROCESS_TREE_NAME_LATE_NS));
-    if (!due)
+    uint64_t period = now - m->found_ns < PROCESS_TREE_NAME_EARLY_FOR_NS
+                          ? PROCESS_TREE_NAME_EARLY_NS
+                          : PROCESS_TREE_NAME_LATE_NS;
+    if (m->store_process != INTERN_FAILED && now - m->named_ns < period)
         return;
     m->named_ns = now;
     char name[PROCESS_NAME_MAX];
     struct target *t = m->target;
-    if (t->interp &&
-        process_name_read(&t->live.base, &t->runtime, t->interp, name, sizeof name) == 0) {
-        m->mp_named = 1;
+    if (t->interp && process_name_read(&t->live.base, &t->runtime, t->interp, &m->mp_module,
+                                       name, sizeof name) == 0)
         snprintf(m->name, sizeof m->name, "%s", name);
-    } else if (m->store_process == INTERN_FAILED) {
+    else if (m->store_process == INTERN_FAILED)
         process_tree_name(m->pid, m->name, sizeof m->name);
-    } else {
-        return;
-    }
     uint32_t id = store_process(store, m->key, m->pid, m->ppid, store_string(store, m->name));
     if (id != INTERN_FAILED)
         m->store_process = id;

@@ -34,7 +34,7 @@ struct tree_member {
     uint32_t store_process;
     uint64_t found_ns;             /* when this image was first seen */
     uint64_t named_ns;             /* last look for its multiprocessing name, 0 never */
-    int mp_named;                  /* its multiprocessing name was read */
+    uint64_t mp_module;            /* multiprocessing.process's dict, cached (0: not yet) */
     char name[128];
 };
 

@@ -14,17 +14,21 @@
 #include "strings.h"
 
 int process_name_read(struct remote *mem, const struct python_runtime *runtime, uint64_t interp,
-                      char *out, size_t cap)
+                      uint64_t *module, char *out, size_t cap)
 {
     const struct layout *l = &runtime->layout;
-    uint64_t modules = 0;
-    if (cap == 0 || interp == 0 ||
-        remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 || modules == 0)
+    if (cap == 0 || interp == 0)
         return -1;
-    uint64_t module = dict_get_str(mem, l, modules, "multiprocessing.process");
-    if (module == 0)
-        return -1;
-    uint64_t current = dict_get_str(mem, l, module_dict(mem, l, module), "_current_process");
+    /* a module's dict lives as long as the module: the cached one stays right */
+    uint64_t current = *module ? dict_get_str(mem, l, *module, "_current_process") : 0;
+    if (current == 0) {
+        uint64_t modules = 0;
+        if (remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 || modules == 0)
+            return -1;
+        uint64_t found = dict_get_str(mem, l, modules, "multiprocessing.process");
+        *module = found ? module_dict(mem, l, found) : 0;
+        current = *module ? dict_get_str(mem, l, *module, "_current_process") : 0;
+    }
     if (current == 0)
         return -1;
     uint64_t name = instance_attr(mem, l, current, "_name");

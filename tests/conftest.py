@@ -378,6 +378,7 @@ class Stack:
     tid: int
     frames: Tuple[Frame, ...]  # outermost first
     count: int
+    process: Optional[Tuple[int, str]] = None  # (pid, name) under record --subprocesses
 
 
 @dataclass
@@ -406,13 +407,15 @@ class Profile:
 
 
 ROOT = re.compile(r"^thread:(?P<name>.*):(?P<tid>\d+)$")
+PROCESS_ROOT = re.compile(r"^process:(?P<pid>\d+):(?P<name>.*)$")
 # QUALNAME never has " (" in it; FILE may have spaces (`<frozen importlib._bootstrap>`)
 FRAME = re.compile(r"^(?P<qualname>.+?) \((?P<file>.+):(?P<line>\d+)\)$")
 
 
 def parse_collapsed(data: bytes) -> Profile:
-    """Reads `thread:NAME:TID;QUALNAME (FILE:LINE);... COUNT` lines; any line that breaks
-    the format fails the test."""
+    """Reads `thread:NAME:TID;QUALNAME (FILE:LINE);... COUNT` lines (after a
+    `process:PID:NAME;` root under --subprocesses); any line that breaks the format fails
+    the test."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -423,6 +426,9 @@ def parse_collapsed(data: bytes) -> Profile:
         body, space, count = line.rpartition(" ")
         assert space and count.isdigit() and int(count) > 0, where + ": no sample count"
         parts = body.split(";")
+        process = PROCESS_ROOT.match(parts[0])
+        if process:
+            parts = parts[1:]
         root = ROOT.match(parts[0])
         assert root, where + ": does not start with thread:NAME:TID"
         frames = []
@@ -434,7 +440,8 @@ def parse_collapsed(data: bytes) -> Profile:
             frame = FRAME.match(part)
             assert frame, where + ": frame %r is not QUALNAME (FILE:LINE)" % part
             frames.append(Frame(frame["qualname"], frame["file"], int(frame["line"])))
-        stacks.append(Stack(root["name"], int(root["tid"]), tuple(frames), int(count)))
+        stacks.append(Stack(root["name"], int(root["tid"]), tuple(frames), int(count),
+                            (int(process["pid"]), process["name"]) if process else None))
     return Profile(stacks)
 
 

@@ -49,7 +49,7 @@ static struct built *built_new(double duration_s, double rate_hz)
 
     if (!b)
         abort();
-    b->thread = (struct profile_thread){1001, "MainThread"};
+    b->thread = (struct profile_thread){1001, "MainThread", 0};
     b->profile = (struct profile){.duration_s = duration_s,
                                   .rate_hz = rate_hz,
                                   .frames = b->frames,

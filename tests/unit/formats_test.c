@@ -9,7 +9,7 @@
  * line) and through python3's json module; the pprof one by gunzipping it
  * and walking its protobuf fields.  A second profile is 4,096 frames deep,
  * a third has 100,000 stacks, and broken profiles and a full disk must fail
- * cleanly.
+ * cleanly.  A fourth covers two processes (record --subprocesses).
  *
  *     formats_test [OUTDIR]   prints "N passed, N failed", exits 1 on failure;
  *                             with OUTDIR, leaves the files there (plus
@@ -83,7 +83,7 @@ static const struct profile_frame frames[] = {
     {"x\xff\xc3y", "x.py", 1},       /* 8: invalid UTF-8 */
 };
 
-static const struct profile_thread threads[] = {{1001, "MainThread"}, {1002, "работник-1"}};
+static const struct profile_thread threads[] = {{1001, "MainThread", 0}, {1002, "работник-1", 0}};
 
 static const uint32_t s0[] = {0, 1, 2}, s1[] = {0, 1, 3}, s2[] = {0, 1}, s3[] = {0, 5, 6}, s4[] = {7, 8};
 
@@ -597,6 +597,8 @@ static void test_pprof(const char *dir)
     check(pprof_labels(&s, "thread") == 5 && pprof_labels(&s, "thread_id") == 5 &&
               pprof_labels(&s, "state") == 5, "thread, thread_id and state labels on every sample");
     check(pprof_labels(&s, "task") == 1, "task label on the task's sample only");
+    check(pprof_string_id(&s, "pid") < 0 && pprof_string_id(&s, "process") < 0,
+          "no process labels without process roots");
     check(pprof_string_id(&s, "работник-1") > 0, "UTF-8 thread name in the string table");
     check(pprof_string_id(&s, "compute;fast") > 0, "';' kept in pprof names");
     check(pprof_string_id(&s, "x??y") > 0, "invalid UTF-8 cleaned to '?'");
@@ -608,10 +610,129 @@ static void test_pprof(const char *dir)
     free(o.data);
 }
 
+/* ---- two processes (record --subprocesses) ------------------------------ */
+
+/* app.py (4242) with MainThread and Thread-1, and its worker
+ * ForkPoolWorker-1 (4250), listed between the parent's two threads so the
+ * writers must group by process themselves. */
+static const struct profile_process two_processes[] = {{4242, 1, "app.py"},
+                                                       {4250, 4242, "ForkPoolWorker-1"}};
+static const struct profile_thread two_process_threads[] = {
+    {4242, "MainThread", 0}, {4250, "MainThread", 1}, {4244, "Thread-1", 0}};
+static const struct profile_frame two_process_frames[] = {{"main", "app.py", 3}, {"work", "app.py", 10}};
+static const uint32_t tp_main[] = {0}, tp_work[] = {0, 1};
+static const struct profile_stack two_process_stacks[] = {
+    {0, 1, tp_main, 3, STATE_RUNNING, 1, NULL},
+    {1, 2, tp_work, 4, STATE_RUNNING, 1, NULL},
+    {2, 1, tp_main, 2, STATE_SLEEPING, 0, NULL},
+};
+static const struct profile_sample two_process_timeline[] = {
+    {0 * MS, 0},  {0 * MS, 1},  {0 * MS, 2},  {10 * MS, 0}, {10 * MS, 1},
+    {10 * MS, 2}, {20 * MS, 0}, {20 * MS, 1}, {30 * MS, 1},
+};
+
+static struct profile two_process_profile(void)
+{
+    struct profile p = {0};
+
+    p.command = "python3 app.py";
+    p.pid = 4242;
+    p.rate_hz = 100;
+    p.interval_ns = 1e7;
+    p.samples = 9;
+    p.frames = two_process_frames;
+    p.frame_count = 2;
+    p.threads = two_process_threads;
+    p.thread_count = 3;
+    p.stacks = two_process_stacks;
+    p.stack_count = 3;
+    p.timeline = two_process_timeline;
+    p.timeline_count = sizeof two_process_timeline / sizeof two_process_timeline[0];
+    p.processes = two_processes;
+    p.process_count = 2;
+    p.process_roots = 1;
+    return p;
+}
+
+static void test_chrome_trace_per_process(const char *dir)
+{
+    struct profile p = two_process_profile();
+    struct output o = render(chrome_trace_write, &p);
+
+    check(o.rc == 0 && o.data, "chrome trace of two processes writes");
+    if (o.rc != 0 || !o.data)
+        return;
+    check(count_occurrences(o.data, "\"name\":\"process_name\"") == 2, "one process_name per process");
+    check(strstr(o.data, "{\"ph\":\"M\",\"pid\":4242,\"tid\":0,\"name\":\"process_name\","
+                         "\"args\":{\"name\":\"app.py (4242)\"}}") != NULL,
+          "the parent is named NAME (PID)");
+    check(strstr(o.data, "{\"ph\":\"M\",\"pid\":4250,\"tid\":0,\"name\":\"process_name\","
+                         "\"args\":{\"name\":\"ForkPoolWorker-1 (4250)\"}}") != NULL,
+          "the worker is named NAME (PID)");
+    check(strstr(o.data, "python3 app.py") == NULL, "no process named after the command");
+    check(strstr(o.data, "{\"ph\":\"M\",\"pid\":4250,\"tid\":4250,\"name\":\"thread_name\"") != NULL &&
+              strstr(o.data, "{\"ph\":\"M\",\"pid\":4242,\"tid\":4244,\"name\":\"thread_name\"") != NULL,
+          "thread_name carries the thread's process pid");
+    check(count_occurrences(o.data, "{\"ph\":\"X\",\"pid\":4250,\"tid\":4250,") == 2 &&
+              count_occurrences(o.data, "{\"ph\":\"X\",\"pid\":4242,\"tid\":4242,") == 1 &&
+              count_occurrences(o.data, "{\"ph\":\"X\",\"pid\":4242,\"tid\":4244,") == 1,
+          "X events carry the thread's process pid");
+    check(count_occurrences(o.data, "\"pid\":4242,\"tid\":4250") == 0, "no worker thread under the parent");
+    if (dir)
+        check(save(dir, "processes.trace.json", &o) == 0, "save processes.trace.json");
+    free(o.data);
+}
+
+static void test_speedscope_per_process(const char *dir)
+{
+    struct profile p = two_process_profile();
+    struct output o = render(speedscope_write, &p);
+    const char *parent_main, *parent_thread, *worker;
+
+    check(o.rc == 0 && o.data, "speedscope of two processes writes");
+    if (o.rc != 0 || !o.data)
+        return;
+    parent_main = strstr(o.data, "\"name\":\"process:4242:app.py thread:MainThread:4242\"");
+    parent_thread = strstr(o.data, "\"name\":\"process:4242:app.py thread:Thread-1:4244\"");
+    worker = strstr(o.data, "\"name\":\"process:4250:ForkPoolWorker-1 thread:MainThread:4250\"");
+    check(parent_main && parent_thread && worker, "profiles named process:PID:NAME thread:NAME:TID");
+    check(parent_main < parent_thread && parent_thread < worker, "profiles grouped by process");
+    check(strstr(o.data, "\"activeProfileIndex\":2") != NULL,
+          "the busiest (the worker) is active, counted in written order");
+    if (dir)
+        check(save(dir, "processes.speedscope.json", &o) == 0, "save processes.speedscope.json");
+    free(o.data);
+}
+
+static void test_pprof_per_process(void)
+{
+    struct profile p = two_process_profile();
+    struct output o = render(pprof_write, &p);
+    struct pprof_summary s;
+
+    check(o.rc == 0 && pprof_summarize(&o, &s) == 0, "pprof of two processes parses");
+    check(pprof_labels(&s, "pid") == 3 && pprof_labels(&s, "process") == 3,
+          "pid and process labels on every sample");
+    check(pprof_string_id(&s, "ForkPoolWorker-1") > 0 && pprof_string_id(&s, "app.py") > 0,
+          "process names in the string table");
+    pprof_summary_free(&s);
+    free(o.data);
+
+    /* A thread whose process index is out of range has no process labels. */
+    static const struct profile_thread stray[] = {
+        {4242, "MainThread", 0}, {4250, "MainThread", 7}, {4244, "Thread-1", 0}};
+    p.threads = stray;
+    o = render(pprof_write, &p);
+    check(o.rc == 0 && pprof_summarize(&o, &s) == 0 && pprof_labels(&s, "pid") == 2,
+          "a bad process index means no process, not a crash");
+    pprof_summary_free(&s);
+    free(o.data);
+}
+
 /* ---- a stack 4,096 frames deep ----------------------------------------- */
 
 static const struct profile_frame deep_frames[] = {{"[truncated]", "", 0}, {"recurse", "deep.py", 3}};
-static const struct profile_thread deep_threads[] = {{7, "deep"}};
+static const struct profile_thread deep_threads[] = {{7, "deep", 0}};
 
 static void test_deep(const char *dir)
 {
@@ -686,7 +807,7 @@ static void test_wide(void)
         wide_frames[i] = (struct profile_frame){names[i], "wide.py", i};
     }
     for (int t = 0; t < THREADS; t++)
-        wide_threads[t] = (struct profile_thread){(uint64_t)(5000 + t), "w"};
+        wide_threads[t] = (struct profile_thread){(uint64_t)(5000 + t), "w", 0};
     for (uint32_t i = 0; i < WIDE_STACKS; i++) {
         ids[i][0] = 0; /* one root: the chrome trace merges it */
         ids[i][1] = (i / 10) % FRAMES;
@@ -821,6 +942,9 @@ int main(int argc, char **argv)
     test_deep(dir);
     test_wide();
     test_failures(dir);
+    test_chrome_trace_per_process(dir);
+    test_speedscope_per_process(dir);
+    test_pprof_per_process();
     if (dir) {
         test_json_parses(dir);
         write_expectations(dir);

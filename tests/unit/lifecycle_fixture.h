@@ -41,7 +41,7 @@ static inline struct built *built_new(void)
 
     if (!b)
         abort();
-    b->thread = (struct profile_thread){1001, "MainThread"};
+    b->thread = (struct profile_thread){1001, "MainThread", 0};
     b->profile = (struct profile){.command = "python app.py",
                                   .python_version = "3.12.1",
                                   .pid = 4242,

@@ -4,7 +4,9 @@
  * hand - two threads, one of them named in Cyrillic, nested stacks, names
  * with ';', control characters, XML specials and invalid UTF-8, duplicate
  * frames that must merge, and one stack 5,000 frames deep - then checks
- * the exact collapsed text and the shape of the SVG.  With an argument it
+ * the exact collapsed text and the shape of the SVG.  A second profile
+ * covers a --subprocesses recording (a parent and a pool of three workers)
+ * through collapsed, SVG, diff SVG and the contention report.  With an argument it
  * also saves the SVG there, for an XML parser or a browser to look at.
  *
  *     output_test [SVG_PATH]   prints "N passed, N failed", exits 1 on failure */
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../output/contention.h"
+#include "../../output/diff.h"
 #include "../../output/dump.h"
 #include "../../output/frame_text.h"
 #include "../../output/profile.h"
@@ -64,8 +68,8 @@ static const struct profile_frame sample_frames[] = {
 };
 
 static const struct profile_thread sample_threads[] = {
-    {1001, "MainThread"},
-    {1002, "работник-1"},
+    {1001, "MainThread", 0},
+    {1002, "работник-1", 0},
 };
 
 static const uint32_t stack_main[] = {0};
@@ -122,7 +126,7 @@ static void test_frame_text_forms(void)
 {
     char buf[64];
     struct profile_frame no_name = {NULL, NULL, 3};
-    struct profile_thread nameless = {7, NULL};
+    struct profile_thread nameless = {7, NULL, 0};
 
     frame_text_format(buf, sizeof buf, &sample_frames[1]);
     check(strcmp(buf, "Worker.run (worker.py:42)") == 0, "frame with line prints FILE:LINE");
@@ -254,7 +258,7 @@ static void test_svg_document(void)
 static void test_svg_elides_tiny_frames(void)
 {
     static const struct profile_frame frames[] = {{"busy", "a.py", 1}, {"rare", "a.py", 2}};
-    static const struct profile_thread threads[] = {{1, "T"}};
+    static const struct profile_thread threads[] = {{1, "T", 0}};
     static const uint32_t busy[] = {0};
     static const uint32_t rare[] = {1};
     static const struct profile_stack stacks[] = {{0, 1, busy, 2000, 0, 0, NULL},
@@ -279,7 +283,7 @@ static void test_svg_elides_tiny_frames(void)
 static void test_svg_colours_bars_by_state(void)
 {
     static const struct profile_frame frames[] = {{"work", "a.py", 1}, {"wait", "a.py", 2}};
-    static const struct profile_thread threads[] = {{1, "T"}};
+    static const struct profile_thread threads[] = {{1, "T", 0}};
     static const uint32_t work[] = {0};
     static const uint32_t wait[] = {0, 1};
     static const struct profile_stack stacks[] = {{0, 1, work, 50, STATE_RUNNING, 1, NULL},
@@ -366,6 +370,330 @@ static int save_svg(const char *path)
     return rc;
 }
 
+/* ---- processes (record --subprocesses) ----------------------------------- */
+
+/* app.py (100) maps work over ForkPoolWorker-1..3 (101-103); worker 4 (104)
+ * was never sampled.  Worker 1 did 90 running samples of work, workers 2 and
+ * 3 five each and otherwise waited on the task queue: imbalance 90 / mean
+ * 33.3 = 2.70.  The parent pickles in half its samples.  Thread Stray has a
+ * process index out of range: it gets no process root. */
+static const struct profile_process pool_processes[] = {
+    {100, 1, "app.py"},
+    {101, 100, "ForkPoolWorker-1"},
+    {102, 100, "ForkPoolWorker-2"},
+    {103, 100, "ForkPoolWorker-3"},
+    {104, 100, "ForkPoolWorker-4"},
+};
+
+static const struct profile_thread pool_threads[] = {
+    {100, "MainThread", 0}, {101, "MainThread", 1}, {102, "MainThread", 2},
+    {103, "MainThread", 3}, {105, "Stray", 99},
+};
+
+static const struct profile_frame pool_frames[] = {
+    {"main", "app.py", 3},                                          /* 0 */
+    {"Pool.map", "/usr/lib/python3.12/multiprocessing/pool.py", 367}, /* 1 */
+    {"worker", "/usr/lib/python3.12/multiprocessing/pool.py", 114},   /* 2 */
+    {"SimpleQueue.get", "/usr/lib/python3.12/multiprocessing/queues.py", 387},        /* 3 */
+    {"Connection._recv_bytes", "/usr/lib/python3.12/multiprocessing/connection.py", 430}, /* 4 */
+    {"work", "app.py", 10},                                         /* 5 */
+    {"ForkingPickler.dumps", "/usr/lib/python3.12/multiprocessing/reduction.py", 51}, /* 6 */
+};
+
+static const uint32_t pool_pickle[] = {0, 1, 6}, pool_map[] = {0, 1}, pool_work[] = {2, 5},
+                      pool_get[] = {2, 3}, pool_get_recv[] = {2, 3, 4}, pool_recv[] = {2, 4},
+                      pool_main[] = {0};
+
+static const struct profile_stack pool_stacks[] = {
+    {0, 3, pool_pickle, 20, STATE_RUNNING, 1, NULL},
+    {0, 2, pool_map, 20, STATE_LOCK_WAIT, 0, NULL},
+    {1, 2, pool_work, 80, STATE_RUNNING, 1, NULL},
+    {1, 2, pool_get, 10, STATE_RUNNING, 1, NULL}, /* in get but running: not waiting for work */
+    {1, 2, pool_get, 10, STATE_LOCK_WAIT, 0, NULL},
+    {2, 2, pool_work, 5, STATE_RUNNING, 1, NULL},
+    {2, 3, pool_get_recv, 95, STATE_IO_WAIT, 0, NULL},
+    {3, 2, pool_work, 5, STATE_RUNNING, 1, NULL},
+    {3, 2, pool_recv, 45, STATE_LOCK_WAIT, 0, NULL},
+    {4, 1, pool_main, 3, STATE_SLEEPING, 0, NULL},
+};
+
+static struct profile pool_profile(void)
+{
+    return (struct profile){
+        .command = "python3 app.py",
+        .pid = 100,
+        .rate_hz = 100,
+        .mode = "wall",
+        .samples = 293,
+        .frames = pool_frames,
+        .frame_count = sizeof pool_frames / sizeof pool_frames[0],
+        .threads = pool_threads,
+        .thread_count = sizeof pool_threads / sizeof pool_threads[0],
+        .stacks = pool_stacks,
+        .stack_count = sizeof pool_stacks / sizeof pool_stacks[0],
+        .processes = pool_processes,
+        .process_count = sizeof pool_processes / sizeof pool_processes[0],
+        .process_roots = 1,
+    };
+}
+
+static const struct contention_options pool_options = {100, 5};
+
+static int contention_text(FILE *out, const struct profile *profile)
+{
+    return contention_text_write(out, profile, &pool_options);
+}
+
+static int contention_json(FILE *out, const struct profile *profile)
+{
+    return contention_json_write(out, profile, &pool_options);
+}
+
+static void test_frame_text_process(void)
+{
+    static const struct profile_process odd = {7, 1, "a;b\nc"};
+    static const struct profile_process nameless = {8, 1, NULL};
+    char buf[64];
+
+    frame_text_process(buf, sizeof buf, &pool_processes[1]);
+    check(strcmp(buf, "process:101:ForkPoolWorker-1") == 0, "process root reads process:PID:NAME");
+    frame_text_process(buf, sizeof buf, &odd);
+    check(strcmp(buf, "process:7:a,b?c") == 0, "process name sanitised like a thread name");
+    frame_text_process(buf, sizeof buf, &nameless);
+    check(strcmp(buf, "process:8:") == 0, "process root without a name");
+}
+
+static void test_collapsed_process_roots(void)
+{
+    struct profile profile = pool_profile();
+    char *text = render(collapsed_write, &profile);
+    static const char expected[] =
+        "process:100:app.py;thread:MainThread:100;main (app.py:3);"
+        "Pool.map (/usr/lib/python3.12/multiprocessing/pool.py:367) 20\n"
+        "process:100:app.py;thread:MainThread:100;main (app.py:3);"
+        "Pool.map (/usr/lib/python3.12/multiprocessing/pool.py:367);"
+        "ForkingPickler.dumps (/usr/lib/python3.12/multiprocessing/reduction.py:51) 20\n"
+        "process:101:ForkPoolWorker-1;thread:MainThread:101;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);"
+        "SimpleQueue.get (/usr/lib/python3.12/multiprocessing/queues.py:387) 20\n"
+        "process:101:ForkPoolWorker-1;thread:MainThread:101;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);work (app.py:10) 80\n"
+        "process:102:ForkPoolWorker-2;thread:MainThread:102;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);"
+        "SimpleQueue.get (/usr/lib/python3.12/multiprocessing/queues.py:387);"
+        "Connection._recv_bytes (/usr/lib/python3.12/multiprocessing/connection.py:430) 95\n"
+        "process:102:ForkPoolWorker-2;thread:MainThread:102;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);work (app.py:10) 5\n"
+        "process:103:ForkPoolWorker-3;thread:MainThread:103;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);"
+        "Connection._recv_bytes (/usr/lib/python3.12/multiprocessing/connection.py:430) 45\n"
+        "process:103:ForkPoolWorker-3;thread:MainThread:103;"
+        "worker (/usr/lib/python3.12/multiprocessing/pool.py:114);work (app.py:10) 5\n"
+        "thread:Stray:105;main (app.py:3) 3\n";
+
+    check(text != NULL && strcmp(text, expected) == 0,
+          "collapsed roots read process:PID:NAME;thread:NAME:TID (none for a bad index)");
+    if (text && strcmp(text, expected) != 0)
+        printf("%s", text);
+    free(text);
+
+    profile.process_roots = 0;
+    text = render(collapsed_write, &profile);
+    check(text != NULL && strstr(text, "process:") == NULL &&
+              strncmp(text, "thread:MainThread:100;main (app.py:3);", 38) == 0,
+          "without process roots the processes stay out of the collapsed text");
+    free(text);
+}
+
+static void test_svg_process_level(void)
+{
+    struct profile profile = pool_profile();
+    char *svg = render(svg_write, &profile);
+
+    check(svg != NULL, "svg with process roots succeeds");
+    if (!svg)
+        return;
+    check(strstr(svg, "<title>process:100:app.py\n40 samples") != NULL, "a bar per process");
+    check(strstr(svg, "<title>thread:MainThread:100\n40 samples") != NULL,
+          "the thread bar below it reads thread:NAME:TID alone");
+    check(strstr(svg, "<title>process:102:ForkPoolWorker-2\n100 samples") != NULL &&
+              strstr(svg, "<title>thread:MainThread:102\n100 samples") != NULL,
+          "each worker has its process and thread bars");
+    check(strstr(svg, ";thread:") == NULL, "no bar joins process and thread");
+    check(strstr(svg, "<title>thread:Stray:105\n3 samples") != NULL,
+          "a thread without a process stays a root");
+    check(strstr(svg, "<title>process:104") == NULL, "a process without samples has no bar");
+    /* all + 4 processes + 5 threads + frames: 100: main, Pool.map, dumps;
+     * 101: worker, get, work; 102: worker, get, recv, work; 103: worker,
+     * recv, work; Stray: main. */
+    check(count_occurrences(svg, "<g class=\"f\"") == 1 + 4 + 5 + 3 + 3 + 4 + 3 + 1,
+          "one bar per tree node");
+    check(strstr(svg, "<title>process:100:app.py\n40 samples, 13.65%; running 50%; lock-wait 50%</title>"
+                      "<rect x=\"10.00\"") != NULL,
+          "process bars come first (sorted like thread roots)");
+    free(svg);
+}
+
+/* Process b's bar and the process-less thread U's bar are both children of
+ * "all": they must stay two bars even when their texts rank alike in their
+ * own kinds (b second of the processes, U second of the threads). */
+static void test_svg_process_and_bare_thread_roots_stay_apart(void)
+{
+    static const struct profile_process processes[] = {{1, 0, "a"}, {2, 0, "b"}};
+    static const struct profile_thread threads[] = {{20, "T", 1}, {30, "U", 9}};
+    static const struct profile_frame frames[] = {{"f", "a.py", 1}};
+    static const uint32_t f[] = {0};
+    static const struct profile_stack stacks[] = {{0, 1, f, 5, STATE_RUNNING, 1, NULL},
+                                                  {1, 1, f, 3, STATE_RUNNING, 1, NULL}};
+    struct profile profile = {.frames = frames, .frame_count = 1, .threads = threads,
+                              .thread_count = 2, .stacks = stacks, .stack_count = 2,
+                              .processes = processes, .process_count = 2, .process_roots = 1};
+    char *svg = render(svg_write, &profile);
+
+    check(svg && strstr(svg, "<title>process:2:b\n5 samples") != NULL &&
+              strstr(svg, "<title>thread:T:20\n5 samples") != NULL &&
+              strstr(svg, "<title>thread:U:30\n3 samples") != NULL,
+          "a process bar and a bare thread bar never merge");
+    free(svg);
+}
+
+static void test_diff_svg_process_roots(void)
+{
+    struct profile profile = pool_profile();
+    const struct profile *runs[] = {&profile};
+    struct diff_side side = {runs, 1};
+    struct diff_result result;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out;
+
+    if (diff_compute(&side, &side, &result) != 0) {
+        check(0, "diff of a --subprocesses profile computes");
+        return;
+    }
+    out = open_memstream(&text, &size);
+    check(out && diff_svg_write(out, &side, &side, &result, NULL) == 0, "diff svg with process roots");
+    if (out)
+        fclose(out);
+    check(text && strstr(text, "<title>process:ForkPoolWorker-1;thread:MainThread\n") != NULL,
+          "diff keys a thread by process and thread name, without pid or tid");
+    check(text && strstr(text, "<title>thread:Stray\n") != NULL, "a thread without a process keeps its key");
+    free(text);
+    diff_result_free(&result);
+}
+
+static void test_contention_processes_json(void)
+{
+    struct profile profile = pool_profile();
+    char *json = render(contention_json, &profile);
+    static const char *const rows[] = {
+        "{\"pid\":100,\"ppid\":1,\"name\":\"app.py\",\"samples\":40,\"cpu_share\":16.667,\"states\":{"
+        "\"unknown\":0.000,\"running\":50.000,\"gil-wait\":0.000,\"lock-wait\":50.000,\"io-wait\":0.000,"
+        "\"sleeping\":0.000,\"idle\":0.000,\"awaiting\":0.000},\"waiting_for_work\":0.000,\"pickling\":50.000}",
+        "{\"pid\":101,\"ppid\":100,\"name\":\"ForkPoolWorker-1\",\"samples\":100,\"cpu_share\":75.000,"
+        "\"states\":{\"unknown\":0.000,\"running\":90.000,\"gil-wait\":0.000,\"lock-wait\":10.000,"
+        "\"io-wait\":0.000,\"sleeping\":0.000,\"idle\":0.000,\"awaiting\":0.000},"
+        "\"waiting_for_work\":10.000,\"pickling\":0.000}",
+        "{\"pid\":102,\"ppid\":100,\"name\":\"ForkPoolWorker-2\",\"samples\":100,\"cpu_share\":4.167,"
+        "\"states\":{\"unknown\":0.000,\"running\":5.000,\"gil-wait\":0.000,\"lock-wait\":0.000,"
+        "\"io-wait\":95.000,\"sleeping\":0.000,\"idle\":0.000,\"awaiting\":0.000},"
+        "\"waiting_for_work\":95.000,\"pickling\":0.000}",
+        "{\"pid\":103,\"ppid\":100,\"name\":\"ForkPoolWorker-3\",\"samples\":50,\"cpu_share\":4.167,"
+        "\"states\":{\"unknown\":0.000,\"running\":10.000,\"gil-wait\":0.000,\"lock-wait\":90.000,"
+        "\"io-wait\":0.000,\"sleeping\":0.000,\"idle\":0.000,\"awaiting\":0.000},"
+        "\"waiting_for_work\":90.000,\"pickling\":0.000}]",
+    };
+    char what[64];
+
+    check(json != NULL, "contention JSON with processes writes");
+    if (!json)
+        return;
+    check(strstr(json, "],\"processes\":[{\"pid\":100,") != NULL, "a processes table after the threads");
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        snprintf(what, sizeof what, "process row %zu: shares, wait-work and pickling", i);
+        check(strstr(json, rows[i]) != NULL, what);
+    }
+    check(strstr(json, "\"pid\":104") == NULL, "a process without samples has no row");
+    check(strstr(json, ",\"pools\":[{\"name\":\"ForkPoolWorker\",\"parent\":100,\"members\":[101,102,103],"
+                       "\"busy\":[90,5,5],\"imbalance\":2.700}]") != NULL,
+          "the pool of three workers, busy 90/5/5: imbalance 2.70");
+    check(strstr(json, "{\"tid\":101,\"name\":\"MainThread\",\"pid\":101,") != NULL &&
+              strstr(json, "{\"tid\":105,\"name\":\"Stray\",\"pid\":null,") != NULL,
+          "threads carry their process pid");
+    check(strstr(json, "\"pool ForkPoolWorker of 100 is unbalanced (imbalance 2.7: worker 101 did 90% of "
+                       "the work): submit smaller tasks, use chunksize=1 or imap_unordered\"") != NULL,
+          "advice: an unbalanced pool");
+    check(strstr(json, "\"process 100 (app.py) spends 50% pickling: send less data (shared memory, "
+                       "smaller results)\"") != NULL,
+          "advice: a process pickling");
+    free(json);
+
+    profile.process_roots = 0;
+    json = render(contention_json, &profile);
+    check(json != NULL && strstr(json, "\"processes\"") == NULL && strstr(json, "\"pid\"") == NULL &&
+              strstr(json, "pickling") == NULL,
+          "without process roots the JSON has no processes");
+    free(json);
+}
+
+/* A child process's pool: multiprocessing names its workers by identity,
+ * "ForkPoolWorker-7:1"; "Worker-" and "Worker-:1" are no numbered names. */
+static void test_contention_pools_of_a_child(void)
+{
+    static const struct profile_process processes[] = {
+        {200, 100, "ForkPoolWorker-7:1"}, {201, 100, "ForkPoolWorker-7:2"},
+        {300, 100, "Worker-"},            {301, 100, "Worker-:1"},
+    };
+    static const struct profile_thread threads[] = {
+        {200, "MainThread", 0}, {201, "MainThread", 1}, {300, "MainThread", 2}, {301, "MainThread", 3}};
+    static const struct profile_frame frames[] = {{"f", "a.py", 1}};
+    static const uint32_t f[] = {0};
+    static const struct profile_stack stacks[] = {
+        {0, 1, f, 10, STATE_RUNNING, 1, NULL}, {1, 1, f, 10, STATE_RUNNING, 1, NULL},
+        {2, 1, f, 10, STATE_RUNNING, 1, NULL}, {3, 1, f, 10, STATE_RUNNING, 1, NULL}};
+    struct profile profile = {.samples = 40, .frames = frames, .frame_count = 1, .threads = threads,
+                              .thread_count = 4, .stacks = stacks, .stack_count = 4,
+                              .processes = processes, .process_count = 4, .process_roots = 1};
+    char *json = render(contention_json, &profile);
+
+    check(json && strstr(json, "\"pools\":[{\"name\":\"ForkPoolWorker\",\"parent\":100,"
+                               "\"members\":[200,201],\"busy\":[10,10],\"imbalance\":1.000}]") != NULL,
+          "a child's pool workers (-7:1, -7:2) form one pool; unnumbered names none");
+    free(json);
+}
+
+static void test_contention_processes_text(void)
+{
+    struct profile profile = pool_profile();
+    char *text = render(contention_text, &profile);
+
+    check(text != NULL, "contention text with processes writes");
+    if (!text)
+        return;
+    check(strstr(text, "\nthreads\nthread (tid)                  pid    samples") != NULL,
+          "threads table gets a pid column");
+    check(strstr(text, "\nMainThread (101)              101        100") != NULL &&
+              strstr(text, "\nStray (105)                     ?          3") != NULL,
+          "each thread row shows its pid");
+    check(strstr(text, "\n     pid     ppid name                        samples      cpu    running   gil-wait"
+                       "  lock-wait    io-wait   sleeping       idle  wait-work   pickling\n") != NULL,
+          "processes table header");
+    check(strstr(text, "\n     101      100 ForkPoolWorker-1                100    75.0%      90.0%       0.0%"
+                       "      10.0%       0.0%       0.0%       0.0%      10.0%       0.0%\n") != NULL,
+          "processes table row, aligned");
+    check(strstr(text, "\n  pool ForkPoolWorker of 100 (3 workers): running samples 101:90 102:5 103:5, "
+                       "imbalance 2.70\n") != NULL,
+          "pool line");
+    free(text);
+
+    profile.process_roots = 0;
+    text = render(contention_text, &profile);
+    check(text != NULL && strstr(text, "processes") == NULL &&
+              strstr(text, "\nthreads\nthread (tid)                samples") != NULL,
+          "without process roots the text report is as before");
+    free(text);
+}
+
 /* Tasks a -> b -> c -> a await each other; d awaits a from outside the cycle. */
 static void test_task_cycles_are_found_once(void)
 {
@@ -446,6 +774,14 @@ int main(int argc, char **argv)
     test_svg_empty_profile();
     test_write_errors_are_reported();
     test_bad_index_rejected();
+    test_frame_text_process();
+    test_collapsed_process_roots();
+    test_svg_process_level();
+    test_svg_process_and_bare_thread_roots_stay_apart();
+    test_diff_svg_process_roots();
+    test_contention_processes_json();
+    test_contention_processes_text();
+    test_contention_pools_of_a_child();
     if (argc > 1)
         check(save_svg(argv[1]) == 0, "svg saved");
     return check_summary();
