@@ -39,8 +39,12 @@
 #define EXIT_USAGE 1
 #define EXIT_ATTACH 2
 #define EXIT_FINDINGS 4 /* --fail-on: a lifecycle check found something */
-/* How long a wrapped command may take to show a CPython runtime. */
+/* How long a wrapped command may take to show a CPython runtime... */
 #define WRAP_FIND_RUNTIME_NS 10000000000ull
+/* ...or, with --subprocesses, before it is taken for a launcher of Python
+ * processes (a shell, make): its descendants are sampled, and it too if it
+ * execs Python later. */
+#define WRAP_FIND_LAUNCHER_NS 250000000ull
 
 static volatile sig_atomic_t main_signal = 0;
 
@@ -82,8 +86,9 @@ static void main_sleep_ms(int ms)
 /* Wrap mode: wait until the child's interpreter can be sampled.  Returns a
  * runtime_status: RUNTIME_OK also when a Python child exited before it could
  * be sampled (the sampler then finds it gone); RUNTIME_NOT_PYTHON when it
- * exited, or ran for 10 s, without a CPython runtime. */
-static int main_wait_for_python(struct target *target, pid_t child, char *err, size_t err_len)
+ * exited, or ran for limit_ns, without a CPython runtime. */
+static int main_wait_for_python(struct target *target, pid_t child, uint64_t limit_ns, char *err,
+                                size_t err_len)
 {
     uint64_t start = monotonic_ns();
     int status = RUNTIME_NOT_PYTHON;
@@ -109,7 +114,7 @@ static int main_wait_for_python(struct target *target, pid_t child, char *err, s
              * kernel is still installing the new image): only an unsupported
              * version is final before the time limit. */
             if (!found &&
-                (status == RUNTIME_UNSUPPORTED || monotonic_ns() - start > WRAP_FIND_RUNTIME_NS))
+                (status == RUNTIME_UNSUPPORTED || monotonic_ns() - start > limit_ns))
                 return status;
         }
         if (found && target_ready(target))
@@ -184,6 +189,9 @@ static void main_summary_tree(const struct process_tree *tree)
     fprintf(stderr, ", %llu child processes sampled", (unsigned long long)tree->followed);
     if (tree->not_python)
         fprintf(stderr, ", %llu not Python (skipped)", (unsigned long long)tree->not_python);
+    if (tree->unreadable)
+        fprintf(stderr, ", %llu not readable (permission: another user's?)",
+                (unsigned long long)tree->unreadable);
     if (tree->unsampled)
         fprintf(stderr, ", %llu exited before their interpreter was ready",
                 (unsigned long long)tree->unsampled);
@@ -313,6 +321,8 @@ static int main_close_outputs(struct main_outputs *outs)
 /* The target's process root: its multiprocessing name, or its script. */
 static void main_root_process(struct target *target, struct store *store)
 {
+    if (target->not_python)
+        return; /* not sampled: it gets a root only if it execs Python (process_tree.c) */
     char name[PROCESS_NAME_MAX];
     uint64_t module = 0;
     if (!target->interp || process_name_read(&target->live.base, &target->runtime,
@@ -409,7 +419,9 @@ static int main_record(const struct options *options)
             main_close_outputs(&outs);
             return 127;
         }
-        status = main_wait_for_python(&target, child, err, sizeof err);
+        status = main_wait_for_python(
+            &target, child, options->subprocesses ? WRAP_FIND_LAUNCHER_NS : WRAP_FIND_RUNTIME_NS,
+            err, sizeof err);
     } else {
         status = target_open(&target, options->pid, err, sizeof err);
     }
@@ -422,6 +434,13 @@ static int main_record(const struct options *options)
     static struct process_tree tree;
     if (options->subprocesses)
         process_tree_init(&tree, target.pid, options->max_processes);
+    if (status == RUNTIME_NOT_PYTHON && options->subprocesses && proc_alive(target.pid)) {
+        fprintf(stderr, "pyconc-prof: process %d is not Python; sampling its Python descendants\n",
+                target.pid);
+        target.not_python = 1;
+        tree.root_member = 1;
+        status = RUNTIME_OK;
+    }
     if (status == RUNTIME_OK) {
         int written = main_sample_and_write(&target, options, &outs, &store, &stats, &findings,
                                             options->subprocesses ? &tree : NULL);
@@ -430,6 +449,8 @@ static int main_record(const struct options *options)
         } else {
             exit_code = written ? EXIT_USAGE : 0;
             main_replaced(&target, &stats);
+            if (options->subprocesses)
+                process_tree_finish(&tree);
             main_summary(&target, &store, &stats, options->subprocesses ? &tree : NULL);
             if (options->stats)
                 main_stats(&target, &stats);
@@ -496,6 +517,7 @@ static int main_dump_tree(struct target *root, const struct options *options, FI
     }
     if (rc == 0 && options->json && fputs("]}\n", out) == EOF)
         rc = -1;
+    process_tree_finish(&tree);
     if (rc == 0)
         fprintf(stderr, "pyconc-prof: %zu descendant processes dumped, %zu skipped (not ready or "
                         "gone), %llu not Python%s\n",

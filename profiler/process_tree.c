@@ -82,17 +82,18 @@ static void process_tree_probe(struct process_tree *tree, struct tree_member *m)
     if (status != RUNTIME_OK) {
         target_close(target);
         free(target);
-        /* gone already, or not ours to read: not counted as "not Python" */
-        m->state = status == RUNTIME_NO_PROCESS || status == RUNTIME_PERMISSION
-                       ? MEMBER_GONE
-                       : MEMBER_NOT_PYTHON;
+        /* Permission is also refused for a moment during an exec: looked at
+         * again while the image settles, like a runtime not mapped yet. */
+        m->unreadable = status == RUNTIME_PERMISSION;
+        m->state = status == RUNTIME_NO_PROCESS ? MEMBER_GONE : MEMBER_NOT_PYTHON;
         return;
     }
     if (tree->sampling >= (size_t)tree->max) {
         target_close(target);
         free(target);
-        if (m->state != MEMBER_OVER_CAP)
+        if (!m->counted_over_cap)
             tree->over_cap++;
+        m->counted_over_cap = 1;
         m->state = MEMBER_OVER_CAP;
         return;
     }
@@ -111,6 +112,7 @@ static void process_tree_new_image(struct process_tree *tree, struct tree_member
     m->found_ns = now;
     m->named_ns = 0;
     m->mp_module = 0;
+    m->unreadable = 0;
     m->store_process = INTERN_FAILED;
     process_tree_probe(tree, m);
 }
@@ -125,11 +127,13 @@ static struct tree_member *process_tree_find(struct process_tree *tree, int pid)
 
 static void process_tree_add(struct process_tree *tree, int pid, uint64_t now)
 {
-    if (pid == tree->root || process_tree_find(tree, pid))
+    if ((pid == tree->root && !tree->root_member) || process_tree_find(tree, pid))
         return;
     struct proc_identity identity;
-    if (proc_identity_read(pid, &identity) != 0 || identity.state == 'Z')
-        return; /* gone already, or a zombie its parent has not reaped */
+    if (proc_identity_read(pid, &identity) != 0 || identity.state == 'Z' ||
+        identity.start_code == 0)
+        return; /* gone, a zombie its parent has not reaped, or amid an exec (no
+                   memory map yet): looked at again next scan */
     if (tree->count >= PROCESS_TREE_MAX_MEMBERS) {
         tree->over_cap++;
         return;
@@ -146,8 +150,24 @@ static void process_tree_add(struct process_tree *tree, int pid, uint64_t now)
     memset(m, 0, sizeof *m);
     m->pid = pid;
     process_tree_new_image(tree, m, &identity, now);
-    if (m->state == MEMBER_NOT_PYTHON)
+}
+
+/* What the summary says of a process once it is gone (or at the end). */
+static void process_tree_tally(struct process_tree *tree, const struct tree_member *m)
+{
+    if (m->state == MEMBER_NOT_PYTHON && m->unreadable)
+        tree->unreadable++;
+    else if (m->state == MEMBER_NOT_PYTHON)
         tree->not_python++;
+    else if (m->state == MEMBER_STARTING)
+        tree->unsampled++;
+}
+
+void process_tree_finish(struct process_tree *tree)
+{
+    for (size_t i = 0; i < tree->count; i++)
+        process_tree_tally(tree, &tree->members[i]);
+    tree->count = 0; /* tallied once */
 }
 
 /* The children of every thread of pid, each handed to process_tree_add. */
@@ -197,35 +217,27 @@ static void process_tree_check(struct process_tree *tree, struct tree_member *m,
         return;
     if (proc_identity_read(m->pid, &identity) != 0 || identity.state == 'Z' ||
         identity.start_time != m->identity.start_time) {
-        if (m->state == MEMBER_STARTING)
-            tree->unsampled++;
+        process_tree_tally(tree, m);
         process_tree_drop_target(tree, m);
         m->state = MEMBER_GONE;
         return;
     }
-    if (identity.start_code != m->identity.start_code ||
-        identity.start_stack != m->identity.start_stack) {
-        /* exec: a new program under the same pid */
-        if (m->state == MEMBER_STARTING)
-            tree->unsampled++;
-        if (m->state == MEMBER_NOT_PYTHON)
-            tree->not_python--; /* counted again below if the new program is not Python */
+    if (identity.start_code != 0 && (identity.start_code != m->identity.start_code ||
+                                     identity.start_stack != m->identity.start_stack)) {
+        /* exec: a new program under the same pid (the old image is not tallied:
+         * the process is judged by what it ends up running) */
         process_tree_drop_target(tree, m);
         process_tree_new_image(tree, m, &identity, now);
-        if (m->state == MEMBER_NOT_PYTHON)
-            tree->not_python++;
         return;
     }
     m->ppid = identity.ppid;
+    if (identity.start_code == 0)
+        return; /* amid an exec: its new image is looked at next scan */
     if ((m->state == MEMBER_NOT_PYTHON && now - m->found_ns < PROCESS_TREE_SETTLE_NS) ||
-        (m->state == MEMBER_OVER_CAP && tree->sampling < (size_t)tree->max)) {
-        /* just exec'd (the interpreter's library may not be mapped yet), or a
-         * place to sample it has come free */
-        enum member_state before = m->state;
+        (m->state == MEMBER_OVER_CAP && tree->sampling < (size_t)tree->max))
+        /* just exec'd (the interpreter's library may not be mapped yet, /proc
+         * may refuse us for a moment), or a place to sample it came free */
         process_tree_probe(tree, m);
-        if (before == MEMBER_NOT_PYTHON && m->state != MEMBER_NOT_PYTHON)
-            tree->not_python--;
-    }
 }
 
 void process_tree_scan(struct process_tree *tree, uint64_t now)
@@ -238,6 +250,8 @@ void process_tree_scan(struct process_tree *tree, uint64_t now)
         if (tree->members[i].state != MEMBER_GONE)
             tree->members[kept++] = tree->members[i];
     tree->count = kept;
+    if (tree->root_member)
+        process_tree_add(tree, tree->root, now);
     process_tree_children_of(tree, tree->root, now);
     /* members appended here are visited too: grandchildren in one scan */
     for (size_t i = 0; i < tree->count; i++)

@@ -35,22 +35,26 @@ struct tree_member {
     uint64_t found_ns;             /* when this image was first seen */
     uint64_t named_ns;             /* last look for its multiprocessing name, 0 never */
     uint64_t mp_module;            /* multiprocessing.process's dict, cached (0: not yet) */
+    int unreadable;                /* NOT_PYTHON because /proc refused us (permission) */
+    int counted_over_cap;
     char name[128];
 };
 
 struct process_tree {
-    int root;      /* the target's pid (sampled by the caller, not a member) */
+    int root;        /* the target's pid (sampled by the caller, not a member)... */
+    int root_member; /* ...unless it is not Python: then a member like its descendants */
     int max;       /* processes sampled at once at most */
     struct tree_member *members;
     size_t count, capacity;
     uint64_t next_scan_ns;
     uint64_t next_key;
     size_t sampling;     /* members starting or sampling now */
-    /* for the summary line */
-    uint64_t followed;   /* Python processes sampled */
+    /* for the summary line (process_tree_finish tallies those still known) */
+    uint64_t followed;   /* Python process images sampled */
     uint64_t not_python; /* processes without a CPython runtime */
+    uint64_t unreadable; /* processes /proc would not let us read (another user's) */
     uint64_t over_cap;   /* Python processes not followed: over --max-processes */
-    uint64_t unsampled;  /* Python processes gone before a sample of them */
+    uint64_t unsampled;  /* Python processes never ready to sample (exited while starting) */
 };
 
 void process_tree_init(struct process_tree *tree, int root, int max);
@@ -62,6 +66,9 @@ void process_tree_free(struct process_tree *tree);
  * Samples carry stats->tick_ns. */
 void process_tree_tick(struct process_tree *tree, const struct options *options,
                        struct store *store, struct sampler_stats *stats);
+
+/* Tallies the processes still known into the summary counts (once, at the end). */
+void process_tree_finish(struct process_tree *tree);
 
 /* One look for descendants (process_tree_tick does it when due): new
  * Python ones are opened (MEMBER_STARTING), exited ones dropped. */

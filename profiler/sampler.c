@@ -192,6 +192,10 @@ int sampler_tick(struct target *target, const struct options *options, struct st
                  struct sampler_stats *stats)
 {
     stats->tick_ns = monotonic_ns(); /* every sample of a tick carries the tick's time */
+    if (target->not_python) {
+        stats->ticks++;
+        return 0;
+    }
     if (options->blocking)
         blocking_stop(&sampler_blocking);
     int result = sampler_sample(target, options, store, stats);
@@ -254,6 +258,8 @@ static int sampler_target_gone(const struct target *target, struct sampler_stats
         stats->target_replaced = SAMPLER_PID_REUSED;
         return 1;
     }
+    if (target->not_python)
+        return 0; /* a launcher that execs Python: the process tree samples that */
     if ((now.start_code && now.start_code != sampler_identity.start_code) ||
         (now.start_stack && now.start_stack != sampler_identity.start_stack)) {
         stats->target_replaced = SAMPLER_EXECED;
@@ -270,7 +276,8 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     if (proc_identity_read(target->pid, &sampler_identity) != 0)
         memset(&sampler_identity, 0, sizeof sampler_identity);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
-    if (options->blocking && blocking_attach(&sampler_blocking, target->pid) != 0) {
+    if (options->blocking && !target->not_python &&
+        blocking_attach(&sampler_blocking, target->pid) != 0) {
         fprintf(stderr,
                 "pyconc-prof: --blocking cannot pause process %d with ptrace: %s; another "
                 "debugger may be attached, or run as root / grant CAP_SYS_PTRACE\n",
@@ -320,7 +327,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             break;
         sampler_wait_until(deadline);
     }
-    if (options->blocking)
+    if (options->blocking && !target->not_python)
         blocking_detach(&sampler_blocking);
     if (show_progress)
         fprintf(stderr, "\r\033[K");

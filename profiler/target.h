@@ -55,6 +55,9 @@ struct code_guess {
 struct target {
     int pid;
     uint32_t store_process; /* its process id in the sample store (the caller sets it) */
+    /* --subprocesses with a target that is not Python (a shell, a launcher):
+     * it is not sampled; its Python descendants are (process_tree root_member) */
+    int not_python;
     char command[1024]; /* its command line, read at attach (it is gone once it exits) */
     struct remote_live live;
     struct python_runtime runtime;

@@ -109,6 +109,14 @@ def test_attach_to_an_idle_pool_and_dump_the_tree(python, profiler, start_worklo
         sorted(processes)
     assert (workload.pid, "process_tree.py") in processes, sorted(processes)
 
+    # the cap: one worker followed, the other reported
+    capped = profiler.run("record", "--pid", workload.pid, "--subprocesses", "--max-processes",
+                          1, "-d", 0.5, "-o", tmp_path / "capped.txt", timeout=30)
+    assert capped.returncode == 0, capped.describe()
+    assert "1 not followed (over --max-processes 1)" in capped.stderr, capped.describe()
+    processes = processes_by_name(parse_collapsed((tmp_path / "capped.txt").read_bytes()))
+    assert len([p for p in processes if POOL_WORKER.match(p[1])]) == 1, sorted(processes)
+
     dump = profiler.run("dump", "--pid", workload.pid, "--subprocesses", "--json")
     assert dump.returncode == 0, dump.describe()
     tree = json.loads(dump.stdout)["processes"]
@@ -118,3 +126,18 @@ def test_attach_to_an_idle_pool_and_dump_the_tree(python, profiler, start_worklo
     for process in waiting:  # each worker waits for work in its queue
         names = [f["name"] for t in process["threads"] for f in t["frames"]]
         assert "worker" in names, names
+
+
+def test_a_shell_that_launches_python_is_followed_through(python, profiler, tmp_path):
+    folded = tmp_path / "shell.txt"
+    script = Workload.path_of("child_script.py")
+    command = "'%s' '%s' 1 & '%s' '%s' 1; wait" % (python.path, script, python.path, script)
+    run = profiler.run("record", "--subprocesses", "-o", folded, "--", "sh", "-c", command,
+                       timeout=30)
+    assert run.returncode == 0, run.describe()
+    assert "is not Python; sampling its Python descendants" in run.stderr, run.describe()
+    profile = parse_collapsed(folded.read_bytes())
+    scripts = {p for p in processes_by_name(profile) if p[1] == "child_script.py"}
+    assert len(scripts) == 2, run.describe()
+    for pid, _ in scripts:
+        assert has_frame(profile, pid, "script_work"), (pid, run.describe())

@@ -1,4 +1,6 @@
-"""Run by process_tree.py through subprocess.run: 0.3 s of CPU in script_work."""
+"""Run by process_tree.py through subprocess.run (and by a shell in test_subprocesses.py):
+0.3 s (or argv[1] seconds) of CPU in script_work."""
+import sys
 import time
 
 
@@ -11,4 +13,4 @@ def script_work(seconds):
 
 
 if __name__ == "__main__":
-    script_work(0.3)
+    script_work(float(sys.argv[1]) if len(sys.argv) > 1 else 0.3)
