@@ -83,8 +83,9 @@ def test_a_parent_and_all_its_kinds_of_children_are_profiled(python, profiler, t
     assert balanced["imbalance"] < 1.5, balanced
     unbalanced = pools[("ForkPoolWorker", owner[0][0])]
     assert len(unbalanced["members"]) == 3, unbalanced
-    # one worker ran ten 0.1 s tasks, the other two twenty 5 ms ones between them
-    assert unbalanced["imbalance"] >= 2.0, unbalanced
+    # one worker ran ten 0.12 s tasks, the other two twenty 2 ms ones between them: 2.9
+    # when alone; a loaded machine adds start-up and runnable time to the idle two
+    assert unbalanced["imbalance"] >= 1.6, unbalanced
     idle = [rows[pid] for pid in unbalanced["members"]
             if rows[pid]["states"]["running"] < 50]
     assert len(idle) == 2 and all(row["waiting_for_work"] >= 50 for row in idle), idle

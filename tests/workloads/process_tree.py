@@ -46,7 +46,7 @@ def long_task(seconds):
 
 
 def unbalanced_owner():
-    tasks = [0.1] * 10 + [0.005] * 20  # the first chunk of 10 holds every long task
+    tasks = [0.12] * 10 + [0.002] * 20  # the first chunk of 10 holds every long task
     with multiprocessing.get_context("fork").Pool(3) as pool:
         pool.map(long_task, tasks, chunksize=10)
 
