@@ -6,7 +6,7 @@ PYTEST ?= /usr/bin/python3 -m pytest
 PREFIX ?= /usr/local
 CFLAGS ?= -O2 -g
 WARNINGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
-LDLIBS := -lelf -lz -lm
+LDLIBS := -lelf -lz -lm -lunwind-ptrace -lunwind-generic -lunwind -llzma
 BUILD ?= build
 BIN ?= pyconc-prof
 

@@ -17,8 +17,12 @@ int dump_text_write(FILE *out, const struct dump *dump)
             return -1;
         for (size_t i = thread->depth; i-- > 0;) {
             const struct dump_frame *frame = &thread->frames[i];
-            if (fprintf(out, "  File \"%s\", line %d, in %s\n", frame->file, frame->line,
-                        frame->name) < 0)
+            /* dump --native: a C frame has no line ("deflate" in libz.so.1) */
+            if (frame->line < 0 ? fprintf(out, "  <native> %s%s%s%s\n", frame->name,
+                                          frame->file[0] ? " (" : "", frame->file,
+                                          frame->file[0] ? ")" : "") < 0
+                                : fprintf(out, "  File \"%s\", line %d, in %s\n", frame->file,
+                                          frame->line, frame->name) < 0)
                 return -1;
             if (frame->source && fprintf(out, "    %s\n", frame->source) < 0)
                 return -1;

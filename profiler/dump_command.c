@@ -10,10 +10,15 @@
 
 #include "../output/dump.h"
 #include "../readers/linetable.h"
+#include "blocking.h"
 #include "proc_info.h"
+#include "sampler_native.h"
+#include "store.h"
 #include "target_tasks.h"
 
 #define DUMP_TRIES 20
+/* dump --native: a merged id with this bit is a Python frame's index, else a native frame */
+#define DUMP_PYTHON_ID 0x80000000u
 #define DUMP_SOURCE_MAX 512
 
 struct dump_storage {
@@ -110,6 +115,74 @@ static int dump_tasks(struct target *target, struct dump_storage *s)
     return 0;
 }
 
+/* dump --native: the thread's C frames merged in (the thread is stopped).
+ * The merge works on store ids: the Python frames go in as ids and come out
+ * in their new places.  An unwind that fails leaves the Python frames. */
+static int dump_native(struct target *target, struct dump_storage *s, struct dump_thread *thread,
+                       struct dump_frame **frames_out)
+{
+    static struct store store;
+    static uint32_t py[FRAMES_MAX_DEPTH + 1], merged[FRAMES_MAX_DEPTH + 1 + NATIVE_MAX_FRAMES];
+    static unsigned char entry[FRAMES_MAX_DEPTH + 1];
+    static uint64_t shim[FRAMES_MAX_DEPTH + 1];
+    struct native_state *n = target->native;
+    int ips = native_unwind(&n->unwinder, (int)thread->tid, n->ips, n->sps, NATIVE_MAX_FRAMES);
+    if (ips <= 0)
+        return 0;
+    store_init(&store);
+    /* Python frames outermost first, as the merge wants them; the walk's
+     * entry marks follow the frames shown (a hidden frame passes its mark in) */
+    uint32_t count = 0;
+    int pending = 0;
+    uint64_t pending_shim = 0;
+    size_t shown = thread->depth;
+    for (uint32_t i = target->walk.depth, k = (uint32_t)shown; i-- > 0;) {
+        const struct raw_frame *raw = &target->walk.frames[i];
+        pending |= raw->entry;
+        if (raw->shim)
+            pending_shim = raw->shim;
+        struct code_info *code = code_cache_get(&target->codes, &target->live.base,
+                                                &target->runtime.layout, raw->code);
+        if (!code || frames_incomplete(raw, code->firsttraceable) || k == 0)
+            continue;
+        k--; /* thread->frames is innermost first: shown frame k is this one */
+        py[count] = k | DUMP_PYTHON_ID;
+        entry[count] = (unsigned char)pending;
+        shim[count++] = pending_shim;
+        pending = 0;
+        pending_shim = 0;
+    }
+    memset(n->cache, 0, sizeof n->cache); /* its frame ids belong to another store */
+    int wait;
+    uint32_t len = sampler_native_merge(n, &store, monotonic_ns(), py, entry, shim, count, ips,
+                                        merged, FRAMES_MAX_DEPTH + 1 + NATIVE_MAX_FRAMES, &wait);
+    struct dump_frame *frames = calloc(len + 1, sizeof *frames);
+    if (!frames) {
+        store_free(&store);
+        return -1;
+    }
+    const struct dump_frame *python = thread->frames;
+    for (uint32_t i = 0; i < len; i++) {
+        struct dump_frame *f = &frames[len - 1 - i]; /* innermost first */
+        if (merged[i] & DUMP_PYTHON_ID) {
+            *f = python[merged[i] & ~DUMP_PYTHON_ID];
+        } else {
+            const char *name, *file;
+            int line;
+            store_frame_parts(&store, merged[i], &name, &file, &line);
+            f->name = dump_keep(s, name);
+            f->file = dump_keep(s, file);
+            f->line = -1;
+        }
+    }
+    store_free(&store);
+    free(*frames_out);
+    *frames_out = frames;
+    thread->frames = frames;
+    thread->depth = len;
+    return 0;
+}
+
 /* Fills one thread's frames; 0, or -1 when torn. */
 static int dump_thread(struct target *target, struct dump_storage *s,
                        const struct thread_state_info *info, struct dump_thread *thread,
@@ -142,6 +215,8 @@ static int dump_thread(struct target *target, struct dump_storage *s,
             return -1;
     }
     thread->depth = shown;
+    if (target->native && thread->tid)
+        return dump_native(target, s, thread, frames_out);
     return 0;
 }
 
@@ -162,6 +237,21 @@ static int dump_snapshot(struct target *target, struct dump_storage *s, int task
     return tasks ? dump_tasks(target, s) : 0;
 }
 
+/* dump --native: every thread stays stopped while the snapshot is read. */
+static int dump_snapshot_stopped(struct target *target, struct dump_storage *s, int tasks)
+{
+    static struct blocking stopped;
+    if (!target->native)
+        return dump_snapshot(target, s, tasks);
+    if (blocking_attach(&stopped, target->pid) != 0 || blocking_stop(&stopped) != 0) {
+        blocking_detach(&stopped);
+        return -2;
+    }
+    int rc = dump_snapshot(target, s, tasks);
+    blocking_detach(&stopped); /* resumes every thread */
+    return rc;
+}
+
 int dump_run(struct target *target, int json, int tasks, int max_tasks, FILE *out)
 {
     if (tasks && target_tasks_open(target, max_tasks) != 0)
@@ -171,7 +261,14 @@ int dump_run(struct target *target, int json, int tasks, int max_tasks, FILE *ou
     int ok = -1;
     for (int attempt = 0; attempt < DUMP_TRIES && ok != 0; attempt++) {
         dump_storage_free(&s);
-        ok = dump_snapshot(target, &s, tasks);
+        ok = dump_snapshot_stopped(target, &s, tasks);
+        if (ok == -2) {
+            dump_storage_free(&s);
+            fprintf(stderr, "pyconc-prof: --native cannot stop process %d with ptrace: another "
+                            "debugger may be attached, or run as root / grant CAP_SYS_PTRACE\n",
+                    target->pid);
+            return -1;
+        }
     }
     if (ok != 0) {
         dump_storage_free(&s);

@@ -28,6 +28,7 @@
 #include "pcp_stream.h"
 #include "proc_tasks.h"
 #include "process_tree.h"
+#include "sampler_native.h"
 #include "../readers/process_name.h"
 #include "render.h"
 #include "version.h"
@@ -220,6 +221,9 @@ static void main_summary(const struct target *target, const struct store *store,
         fprintf(stderr, ", %llu tasks not read (torn or over the cap), %llu task reads torn",
                 (unsigned long long)stats->tasks_dropped, (unsigned long long)stats->tasks_torn);
     main_summary_caps(&target->live.base);
+    if (target->native && target->native->unwinder.failures)
+        fprintf(stderr, ", %llu native unwinds failed (their Python frames kept)",
+                (unsigned long long)target->native->unwinder.failures);
     if (tree)
         main_summary_tree(tree);
     fprintf(stderr, "%s)\n",
@@ -245,7 +249,27 @@ static void main_replaced(const struct target *target, const struct sampler_stat
                 target->pid, stats->elapsed_s);
 }
 
-static void main_stats(const struct target *target, const struct sampler_stats *stats)
+static int main_pause_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* --stats with --blocking/--native: how long the target was paused per tick. */
+static void main_stats_pauses(struct sampler_stats *stats)
+{
+    if (!stats->pause_count)
+        return;
+    qsort(stats->pauses, stats->pause_count, sizeof *stats->pauses, main_pause_order);
+    size_t p99 = stats->pause_count * 99 / 100;
+    fprintf(stderr,
+            "pyconc-prof: stats: target paused per tick (every thread): median %.1f us, "
+            "p99 %.1f us (%zu ticks)\n",
+            stats->pauses[stats->pause_count / 2] / 1000.0, stats->pauses[p99] / 1000.0,
+            stats->pause_count);
+}
+
+static void main_stats(const struct target *target, struct sampler_stats *stats)
 {
     double ticks = stats->ticks ? (double)stats->ticks : 1.0;
     fprintf(stderr,
@@ -255,6 +279,14 @@ static void main_stats(const struct target *target, const struct sampler_stats *
             (unsigned long long)target->live.base.read_calls,
             (unsigned long long)target->live.base.read_failures,
             (unsigned long long)target->codes.hits, (unsigned long long)target->codes.misses);
+    if (target->native)
+        fprintf(stderr, "pyconc-prof: stats: %llu native unwinds, %llu failed, %zu files' symbols "
+                        "read, maps re-read %llu times\n",
+                (unsigned long long)target->native->unwinder.unwinds,
+                (unsigned long long)target->native->unwinder.failures,
+                target->native->symbols.file_count,
+                (unsigned long long)target->native->symbols.reloads);
+    main_stats_pauses(stats);
 }
 
 /* The files a recording writes: every -o, or standard output. */
@@ -351,6 +383,7 @@ static int main_sample_and_write(struct target *target, const struct options *op
     child_options.group_tasks = 0;
     child_options.tasks = TASKS_OFF;
     child_options.check_lifecycle = 0;
+    child_options.native = 0;
     if (options->contention)
         store->keep_timeline = 1; /* the GIL figures are per tick */
     for (int i = 0; i < outs->count; i++) {
@@ -441,6 +474,13 @@ static int main_record(const struct options *options)
         tree.root_member = 1;
         status = RUNTIME_OK;
     }
+    static struct native_state native;
+    if (status == RUNTIME_OK && options->native && !target.not_python) {
+        if (sampler_native_open(&native, target.pid) == 0)
+            target.native = &native;
+        else
+            status = RUNTIME_UNREADABLE; /* message printed */
+    }
     if (status == RUNTIME_OK) {
         int written = main_sample_and_write(&target, options, &outs, &store, &stats, &findings,
                                             options->subprocesses ? &tree : NULL);
@@ -456,7 +496,8 @@ static int main_record(const struct options *options)
                 main_stats(&target, &stats);
         }
     } else {
-        fprintf(stderr, "pyconc-prof: %s\n", err);
+        if (err[0])
+            fprintf(stderr, "pyconc-prof: %s\n", err);
         exit_code = EXIT_ATTACH;
     }
     if (child > 0) {
@@ -474,6 +515,9 @@ static int main_record(const struct options *options)
     store_free(&store);
     if (options->subprocesses)
         process_tree_free(&tree);
+    if (target.native)
+        sampler_native_close(target.native);
+    target.native = NULL;
     target_close(&target);
     return exit_code;
 }
@@ -548,6 +592,16 @@ static int main_dump(const struct options *options)
     const char *snapshot = getenv("PYCONC_SNAPSHOT");
     if (snapshot && *snapshot)
         remote_recorder_start(&target.live.base);
+    static struct native_state native;
+    if (options->native) {
+        if (sampler_native_open(&native, target.pid) != 0) {
+            target_close(&target);
+            if (out != stdout)
+                fclose(out);
+            return EXIT_ATTACH;
+        }
+        target.native = &native;
+    }
     int rc = options->subprocesses
                  ? main_dump_tree(&target, options, out)
                  : dump_run(&target, options->json, options->tasks != TASKS_OFF,
@@ -559,6 +613,9 @@ static int main_dump(const struct options *options)
                 strerror(errno));
         rc = -1;
     }
+    if (target.native)
+        sampler_native_close(target.native);
+    target.native = NULL;
     target_close(&target);
     if (out != stdout && fclose(out) != 0 && rc == 0) {
         fprintf(stderr, "pyconc-prof: cannot write %s: %s\n", options->output, strerror(errno));

@@ -54,6 +54,8 @@ static const char usage_text[] =
     "      --tasks all        with --group task: also sample every suspended task's\n"
     "                         await stack each tick (state \"awaiting\")\n"
     "      --max-tasks N      asyncio tasks read per tick at most (default 10000)\n"
+    "      --native           also the C frames of every thread (libunwind), merged\n"
+    "                         with the Python ones; pauses the target per sample\n"
     "      --subprocesses     also sample every Python descendant (multiprocessing\n"
     "                         workers, subprocesses): roots process:PID:NAME;thread:...\n"
     "      --max-processes N  descendants followed at most (default 256)\n"
@@ -84,6 +86,7 @@ static const char usage_text[] =
     "dump options:\n"
     "  -p, --pid PID          the process to snapshot\n"
     "      --subprocesses     also every Python descendant of it\n"
+    "      --native           also every thread's C frames\n"
     "      --tasks            also the asyncio task tree: each task's name, state,\n"
     "                         where it is suspended and which tasks await it\n"
     "      --max-tasks N      read at most N tasks (default 10000)\n"
@@ -221,6 +224,8 @@ int options_parse(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(arg, "--blocking") == 0) {
             o->blocking = 1;
+        } else if (strcmp(arg, "--native") == 0) {
+            o->native = 1;
         } else if (strcmp(arg, "--subprocesses") == 0) {
             o->subprocesses = 1;
         } else if (option_is(arg, NULL, "--max-processes", &len)) {
@@ -358,7 +363,7 @@ int options_parse(int argc, char **argv, struct options *o)
     if (o->command == COMMAND_REPORT) {
         if (!o->input)
             return options_fail("%s", "report needs a .pcp file (record one with -o FILE.pcp)");
-        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || o->subprocesses ||
+        if (o->pid || o->argv || o->blocking || o->duration_s > 0 || o->subprocesses || o->native ||
             (o->json && !o->contention && !o->check_lifecycle))
             return options_fail("%s", "report takes a .pcp file, -f, -o, filters, "
                                       "--contention and --lifecycle [--json]");
@@ -398,7 +403,7 @@ int options_parse(int argc, char **argv, struct options *o)
     if (o->command == COMMAND_DUMP && (o->format || o->duration_s > 0 || o->blocking ||
                                        o->stats || o->contention || o->mode != MODE_WALL))
         return options_fail("%s", "dump takes only --pid, --tasks, --max-tasks, --subprocesses, "
-                                  "--json and -o");
+                                  "--native, --json and -o");
     if (o->command == COMMAND_DUMP && o->group_tasks)
         return options_fail("%s", "--group belongs to record; dump --tasks shows the task tree");
     if (o->max_processes && !o->subprocesses)
@@ -407,6 +412,9 @@ int options_parse(int argc, char **argv, struct options *o)
         o->max_processes = OPTIONS_MAX_PROCESSES;
     if (o->command == COMMAND_RECORD && o->tasks == TASKS_ALL)
         o->group_tasks = 1; /* awaiting samples only make sense under task roots */
+    if (o->native && o->group_tasks)
+        return options_fail("%s", "--native does not combine with --group task / --tasks all "
+                                  "(yet): record them separately");
     if (o->command == COMMAND_RECORD && o->json && !o->check_lifecycle)
         return options_fail("%s", "record --json goes with --check-lifecycle (dump --pid PID "
                                   "--json for a snapshot)");

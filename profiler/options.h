@@ -52,6 +52,7 @@ struct options {
     int tasks;          /* enum task_sampling (dump: any value shows the task tree) */
     int max_tasks;      /* tasks read per tick or snapshot (0: the default cap) */
     int subprocesses;   /* record/dump: the target's Python descendants too */
+    int native;         /* record/dump: native (C) frames merged with the Python ones */
     int max_processes;  /* descendants followed at most (OPTIONS_MAX_PROCESSES) */
     int quiet;          /* no progress line */
     int stats;          /* print sampling cost figures at the end */

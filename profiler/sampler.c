@@ -21,6 +21,7 @@
 #include "blocking.h"
 #include "lifecycle_watch.h"
 #include "process_tree.h"
+#include "sampler_native.h"
 #include "sampler_tasks.h"
 
 volatile sig_atomic_t sampler_stop_requested = 0;
@@ -55,7 +56,7 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
 
 /* The sample state of a thread (readers/thread_state.c has the rules). */
 static int sampler_state(struct target *target, int tid, char sched, int holds_gil,
-                         int event_loop)
+                         int event_loop, int native_wait)
 {
     static const int states[] = {
         [ACTIVITY_UNKNOWN] = STATE_UNKNOWN,     [ACTIVITY_RUNNING] = STATE_RUNNING,
@@ -75,7 +76,21 @@ static int sampler_state(struct target *target, int tid, char sched, int holds_g
     if (tid > 0 && sched != 'R' && sched != 0 &&
         proc_tasks_syscall(&target->tasks, tid, text, sizeof text) == 0)
         thread_state_parse_syscall(text, &view.call);
-    return states[thread_state_classify(&view)];
+    enum thread_activity activity = thread_state_classify(&view);
+    /* --native: the C stack is a second witness.  Taking the GIL shows there
+     * even where the kernel's view is a plain futex wait; otherwise it only
+     * fills in what the kernel's view left unknown (a thread we stopped). */
+    static const enum thread_activity from_native[] = {
+        [NATIVE_WAIT_NONE] = ACTIVITY_UNKNOWN,     [NATIVE_WAIT_GIL] = ACTIVITY_GIL_WAIT,
+        [NATIVE_WAIT_LOCK] = ACTIVITY_LOCK_WAIT,   [NATIVE_WAIT_IO] = ACTIVITY_IO_WAIT,
+        [NATIVE_WAIT_SLEEP] = ACTIVITY_SLEEPING,
+    };
+    if (native_wait == NATIVE_WAIT_GIL && !holds_gil)
+        activity = ACTIVITY_GIL_WAIT;
+    else if (activity == ACTIVITY_UNKNOWN && native_wait > 0 &&
+             native_wait < (int)(sizeof from_native / sizeof from_native[0]))
+        activity = from_native[native_wait];
+    return states[activity];
 }
 
 /* PYCONC_NO_STATES=1 (for scripts/bench only): skip the /proc reads that
@@ -90,11 +105,34 @@ static int sampler_states_off(void)
     return off;
 }
 
+/* --native: the thread's native stack merged into its Python frames (ids,
+ * outermost first, count given), in place; returns the new count.  A stack
+ * that does not fit keeps its innermost frames.  An unwind that fails leaves
+ * the Python frames as they are (counted). */
+static uint32_t sampler_native_stack(struct target *target, struct store *store,
+                                     struct sampler_stats *stats, int tid, uint32_t *ids,
+                                     const unsigned char *entry, const uint64_t *shim,
+                                     uint32_t count, uint32_t room, int *wait)
+{
+    static uint32_t merged[FRAMES_MAX_DEPTH + 1 + NATIVE_MAX_FRAMES];
+    struct native_state *n = target->native;
+    int ips = native_unwind(&n->unwinder, tid, n->ips, n->sps, NATIVE_MAX_FRAMES);
+    if (ips <= 0)
+        return count;
+    uint32_t len = sampler_native_merge(n, store, stats->tick_ns, ids, entry, shim, count, ips,
+                                        merged, FRAMES_MAX_DEPTH + 1 + NATIVE_MAX_FRAMES, wait);
+    uint32_t from = len > room ? len - room : 0;
+    memcpy(ids, merged + from, (len - from) * sizeof *ids);
+    return len - from;
+}
+
 static int sampler_thread(struct target *target, const struct options *options,
                           struct store *store, struct sampler_stats *stats, size_t index)
 {
     const struct thread_state_info *thread = &target->threads[index];
     static uint32_t ids[FRAMES_MAX_DEPTH + 1];
+    static unsigned char entry[FRAMES_MAX_DEPTH + 1]; /* --native: where runs start */
+    static uint64_t shim[FRAMES_MAX_DEPTH + 1];       /* ...and their entry shims */
     uint64_t native = target_native_tid(target, thread);
     int classify = options->mode == MODE_CPU || !sampler_states_off();
     char sched = native != 0 && classify ? proc_tasks_state(&target->tasks, (int)native) : 0;
@@ -120,9 +158,14 @@ static int sampler_thread(struct target *target, const struct options *options,
                                    store_string(store, ""), 0);
         stats->truncated++;
     }
-    int event_loop = 0;
+    int event_loop = 0, pending_entry = 0;
+    uint64_t pending_shim = 0;
     uint64_t misses = target->codes.misses;
+    uint32_t python_from = depth;
     for (uint32_t i = outer; i-- > 0;) {
+        pending_entry |= walk->frames[i].entry; /* a hidden frame passes it inwards */
+        if (walk->frames[i].shim)
+            pending_shim = walk->frames[i].shim;
         uint32_t id = sampler_frame(target, store, i, &event_loop);
         if (id == SAMPLER_FRAME_HIDDEN)
             continue;
@@ -130,6 +173,10 @@ static int sampler_thread(struct target *target, const struct options *options,
             stats->torn++;
             return 0;
         }
+        entry[depth] = (unsigned char)pending_entry;
+        shim[depth] = pending_shim;
+        pending_entry = 0;
+        pending_shim = 0;
         ids[depth++] = id;
     }
     if (depth == (in_task ? split.root_count : 0))
@@ -144,6 +191,12 @@ static int sampler_thread(struct target *target, const struct options *options,
         stats->torn++;
         return 0;
     }
+    int native_wait = NATIVE_WAIT_NONE;
+    if (target->native && !in_task && native != 0)
+        depth = python_from + sampler_native_stack(target, store, stats, (int)native,
+                                                   ids + python_from, entry + python_from,
+                                                   shim + python_from, depth - python_from,
+                                                   FRAMES_MAX_DEPTH + 1 - python_from, &native_wait);
     int from_python;
     const char *name = target_thread_name(target, thread, native, &from_python);
     uint32_t thread_id = store_thread(store, target->store_process, native ? native : thread->thread_id,
@@ -157,7 +210,8 @@ static int sampler_thread(struct target *target, const struct options *options,
     int holds_gil = thread->tstate == target->gil_holder;
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
-        classify ? sampler_state(target, (int)native, sched, holds_gil, event_loop) : STATE_UNKNOWN,
+        classify ? sampler_state(target, (int)native, sched, holds_gil, event_loop, native_wait)
+                 : STATE_UNKNOWN,
         holds_gil,
         in_task ? split.innermost_name : STORE_NO_TASK};
     return store_add(store, thread_id, &info, ids, depth);
@@ -188,6 +242,14 @@ int sampler_sample(struct target *target, const struct options *options, struct 
     return result;
 }
 
+/* How long the target was paused in a tick (--blocking, --native): kept for
+ * the first SAMPLER_PAUSES ticks, for the median and p99 of --stats. */
+static void sampler_pause_add(struct sampler_stats *stats, uint64_t ns)
+{
+    if (stats->pauses && stats->pause_count < SAMPLER_PAUSES)
+        stats->pauses[stats->pause_count++] = (uint32_t)(ns > UINT32_MAX ? UINT32_MAX : ns);
+}
+
 int sampler_tick(struct target *target, const struct options *options, struct store *store,
                  struct sampler_stats *stats)
 {
@@ -196,11 +258,15 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         stats->ticks++;
         return 0;
     }
-    if (options->blocking)
+    int stop = options->blocking || target->native; /* --native unwinds stopped threads */
+    uint64_t stopped_at = stop ? monotonic_ns() : 0;
+    if (stop)
         blocking_stop(&sampler_blocking);
     int result = sampler_sample(target, options, store, stats);
-    if (options->blocking)
+    if (stop) {
         blocking_resume(&sampler_blocking);
+        sampler_pause_add(stats, monotonic_ns() - stopped_at);
+    }
     stats->ticks++;
     return result;
 }
@@ -272,14 +338,16 @@ int sampler_run(struct target *target, const struct options *options, struct sto
                 struct sampler_stats *stats, const struct sampler_hook *hook,
                 struct process_tree *tree, const struct options *child_options)
 {
+    static uint32_t pauses[SAMPLER_PAUSES];
     memset(stats, 0, sizeof *stats);
+    stats->pauses = pauses;
     if (proc_identity_read(target->pid, &sampler_identity) != 0)
         memset(&sampler_identity, 0, sizeof sampler_identity);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
-    if (options->blocking && !target->not_python &&
-        blocking_attach(&sampler_blocking, target->pid) != 0) {
+    int stops = (options->blocking || target->native) && !target->not_python;
+    if (stops && blocking_attach(&sampler_blocking, target->pid) != 0) {
         fprintf(stderr,
-                "pyconc-prof: --blocking cannot pause process %d with ptrace: %s; another "
+                "pyconc-prof: --blocking/--native cannot pause process %d with ptrace: %s; another "
                 "debugger may be attached, or run as root / grant CAP_SYS_PTRACE\n",
                 target->pid, strerror(errno));
         return -1;
@@ -327,7 +395,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             break;
         sampler_wait_until(deadline);
     }
-    if (options->blocking && !target->not_python)
+    if (stops)
         blocking_detach(&sampler_blocking);
     if (show_progress)
         fprintf(stderr, "\r\033[K");

@@ -24,7 +24,11 @@ struct sampler_stats {
     int target_exited;
     int target_replaced;   /* SAMPLER_EXECED or SAMPLER_PID_REUSED: stopped there */
     int output_failed;
+    /* --blocking/--native: the target's pause per tick, in ns (the first ticks) */
+    uint32_t *pauses;
+    size_t pause_count;
 };
+#define SAMPLER_PAUSES 65536
 
 enum {
     SAMPLER_EXECED = 1,     /* the target exec'd a new program */

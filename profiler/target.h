@@ -11,6 +11,7 @@
 #include "../readers/thread_names.h"
 #include "../readers/threads.h"
 #include "pid_namespace.h"
+struct native_state;
 #include "proc_tasks.h"
 
 #define TARGET_MAX_THREADS 8192
@@ -58,6 +59,7 @@ struct target {
     /* --subprocesses with a target that is not Python (a shell, a launcher):
      * it is not sampled; its Python descendants are (process_tree root_member) */
     int not_python;
+    struct native_state *native; /* --native (the caller sets it up), else NULL */
     char command[1024]; /* its command line, read at attach (it is gone once it exits) */
     struct remote_live live;
     struct python_runtime runtime;

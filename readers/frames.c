@@ -32,7 +32,7 @@ static uint64_t frames_prefix_size(const struct layout *l)
 }
 
 static void frames_push(struct frame_walk *walk, uint64_t frame, uint64_t code, int64_t offset,
-                        int owner)
+                        int owner, int entry)
 {
     if (walk->depth == FRAMES_MAX_DEPTH) {
         walk->truncated = 1;
@@ -42,6 +42,8 @@ static void frames_push(struct frame_walk *walk, uint64_t frame, uint64_t code, 
     walk->frames[walk->depth].code = code;
     walk->frames[walk->depth].offset = offset;
     walk->frames[walk->depth].owner = owner;
+    walk->frames[walk->depth].entry = entry;
+    walk->frames[walk->depth].shim = 0;
     walk->depth++;
 }
 
@@ -103,7 +105,7 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
                 return -1;
             uint64_t code = field_u64(buf, layout->frame_code);
             int64_t lasti = field_i32(buf, layout->frame_lasti);
-            frames_push(walk, frame, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0);
+            frames_push(walk, frame, code, lasti < 0 ? -1 : lasti * layout->frame_lasti_unit, 0, 1);
             next = field_u64(buf, layout->frame_back);
         } else {
             uint64_t code = field_u64(buf, layout->iframe_code) & ~layout->iframe_code_tag_mask;
@@ -115,7 +117,13 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
                 uint64_t instr = field_u64(buf, layout->iframe_instr);
                 uint64_t first = code + layout->code_code_adaptive;
                 int64_t offset = (int64_t)(instr - first);
-                frames_push(walk, frame, code, offset, owner);
+                int entry = layout->iframe_is_entry != LAYOUT_NONE && buf[layout->iframe_is_entry];
+                frames_push(walk, frame, code, offset, owner, entry);
+            } else if (shim && walk->depth > 0 && walk->frames[walk->depth - 1].shim == 0) {
+                /* 3.12+: an entry shim ends a run (the first one: a 3.14+
+                 * interpreter base frame may follow it) */
+                walk->frames[walk->depth - 1].entry = 1;
+                walk->frames[walk->depth - 1].shim = frame;
             }
             next = field_u64(buf, layout->iframe_previous);
         }
@@ -123,6 +131,8 @@ int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innerm
             return -1;
         frame = next;
     }
+    if (walk->depth > 0)
+        walk->frames[walk->depth - 1].entry = 1;
     return 0;
 }
 

@@ -21,6 +21,17 @@ struct raw_frame {
     uint64_t code;   /* PyCodeObject address */
     int64_t offset;  /* byte offset of the current instruction in the bytecode; <0: not started */
     int owner;       /* 3.11+: _PyInterpreterFrame.owner */
+    /* The outermost frame of one run of the evaluation loop: one native
+     * _PyEval_EvalFrameDefault call ran this frame and the ones inside it up
+     * to the next entry (--native merges them there).  <=3.10: every frame;
+     * 3.11: _PyInterpreterFrame.is_entry; 3.12+: the frame just inside an
+     * entry shim (a frame owned by the C stack); the outermost frame always. */
+    int entry;
+    /* 3.12+, on an entry frame: the address of the entry shim just outside
+     * its run.  That shim is a local of the C function running the loop
+     * (_PyEval_EvalFrameDefault), so this address, on the C stack, tells which
+     * native frame ran the run even where that function has no symbol. */
+    uint64_t shim;
 };
 
 struct frame_walk {

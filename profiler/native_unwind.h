@@ -1,0 +1,39 @@
+/* native_unwind.h - a stopped thread's native stack (libunwind, remote ptrace). */
+#ifndef PYCONC_PROFILER_NATIVE_UNWIND_H
+#define PYCONC_PROFILER_NATIVE_UNWIND_H
+
+#include <stdint.h>
+
+/* Native frames kept per stack; deeper stacks keep the innermost. */
+#define NATIVE_MAX_FRAMES 256
+#define NATIVE_MAX_THREADS 8192
+
+struct native_unwinder {
+    int pid;
+    void *space; /* unw_addr_space_t: caches unwind tables per mapped file */
+    struct native_thread {
+        int tid;
+        void *upt; /* libunwind-ptrace's handle of the thread */
+    } *threads;
+    int count;
+    uint64_t failures; /* unwinds that failed (the sample keeps its Python frames) */
+    uint64_t unwinds;
+};
+
+/* 0, or -1 (out of memory). */
+int native_unwinder_open(struct native_unwinder *u, int pid);
+void native_unwinder_close(struct native_unwinder *u);
+
+/* The instruction pointers of thread tid's native stack, innermost first, into
+ * ips (up to max).  The thread must be in a ptrace stop of ours
+ * (blocking_stop); sps gets each frame's stack pointer.  Returns the count, or -1 when the unwind failed (counted
+ * in u->failures).  A call site's ip is the return address: callers look up
+ * ip - 1 for every frame but the innermost. */
+int native_unwind(struct native_unwinder *u, int tid, uint64_t *ips, uint64_t *sps, int max);
+
+/* PYCONC_NATIVE_FAIL_EVERY=N (tests only): every Nth unwind fails as if the
+ * stack could not be unwound, to check that such samples keep their Python
+ * frames and are counted. */
+int native_unwind_fault(void);
+
+#endif
