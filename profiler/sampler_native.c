@@ -48,7 +48,8 @@ static int native_wait_of(const char *name)
 {
     static const char *const gil[] = {"take_gil", "PyEval_RestoreThread", "PyEval_AcquireThread",
                                       "PyEval_AcquireLock", "PyGILState_Ensure"};
-    static const char *const lock[] = {"PyThread_acquire_lock", "PyMUTEX_LOCK", "sem_wait",
+    static const char *const lock[] = {"PyThread_acquire_lock", "PyMUTEX_LOCK", "PyMutex_Lock",
+                                       "PyParkingLot_Park", "PySemaphore_Wait", "sem_wait",
                                        "sem_timedwait", "sem_clockwait", "new_sem_wait",
                                        "pthread_cond_", "pthread_mutex_lock", "lll_lock"};
     static const char *const io[] = {"recv", "libc_recv", "read", "libc_read", "poll", "ppoll",

@@ -373,6 +373,17 @@ TRUNCATED = Frame("[truncated]", None, None)
 
 
 @dataclass(frozen=True)
+class NativeFrame:
+    """A C frame of record --native: a symbol and its file, or FILE+0xOFFSET."""
+    qualname: str
+    file: str
+
+    @property
+    def line(self):
+        return None
+
+
+@dataclass(frozen=True)
 class Stack:
     thread_name: str
     tid: int
@@ -410,12 +421,16 @@ ROOT = re.compile(r"^thread:(?P<name>.*):(?P<tid>\d+)$")
 PROCESS_ROOT = re.compile(r"^process:(?P<pid>\d+):(?P<name>.*)$")
 # QUALNAME never has " (" in it; FILE may have spaces (`<frozen importlib._bootstrap>`)
 FRAME = re.compile(r"^(?P<qualname>.+?) \((?P<file>.+):(?P<line>\d+)\)$")
+# --native: a C function in its file ("deflate (libz.so.1)"), an address in a file
+# ("libc.so.6+0x1098eb") or in no file ("[anonymous]", "[vdso]")
+NATIVE_FRAME = re.compile(r"^(?:(?P<qualname>[^ ]+) \((?P<file>[^()]+)\)|"
+                          r"(?P<address>[^ ;]+\+0x[0-9a-f]+|\[[a-z]+\]))$")
 
 
-def parse_collapsed(data: bytes) -> Profile:
+def parse_collapsed(data: bytes, native: bool = False) -> Profile:
     """Reads `thread:NAME:TID;QUALNAME (FILE:LINE);... COUNT` lines (after a
     `process:PID:NAME;` root under --subprocesses); any line that breaks the format fails
-    the test."""
+    the test.  native=True (record --native) also reads C frames, as NativeFrame."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -438,6 +453,12 @@ def parse_collapsed(data: bytes) -> Profile:
                 frames.append(TRUNCATED)
                 continue
             frame = FRAME.match(part)
+            if not frame and native:
+                frame = NATIVE_FRAME.match(part)
+                assert frame, where + ": frame %r is neither QUALNAME (FILE:LINE) nor native" % part
+                frames.append(NativeFrame(frame["qualname"] or frame["address"],
+                                          frame["file"] or ""))
+                continue
             assert frame, where + ": frame %r is not QUALNAME (FILE:LINE)" % part
             frames.append(Frame(frame["qualname"], frame["file"], int(frame["line"])))
         stacks.append(Stack(root["name"], int(root["tid"]), tuple(frames), int(count),

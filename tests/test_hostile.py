@@ -158,6 +158,7 @@ def test_a_full_disk_fails_the_output_and_leaves_no_partial_file(any_python, pro
 # --- SIGKILL at random moments ----------------------------------------------------------
 
 KILLS = 50  # per interpreter and mode: 150 of each mode over the three interpreters
+# (--native pauses every thread per tick like --blocking, and unwinds them meanwhile)
 KILL_DELAY = (0.001, 0.2)  # seconds, drawn log-uniformly: start-up, attach, first pause, steady
 KILL_CHECK_EVERY = 25      # kills between two looks at the target's CPU time
 RELEASE_WINDOW = 0.1       # seconds the kernel may take to finish detaching a dead tracer
@@ -226,7 +227,7 @@ def kill_interpreters() -> List[Interpreter]:
 
 @pytest.mark.sanitizer_blind
 @pytest.mark.parametrize("python", kill_interpreters(), ids=str)
-@pytest.mark.parametrize("mode", ["", "--blocking"], ids=["sampling", "blocking"])
+@pytest.mark.parametrize("mode", ["", "--blocking", "--native"], ids=["sampling", "blocking", "native"])
 def test_sigkill_of_the_profiler_at_random_moments_never_leaves_the_target_stopped(
         python, profiler, start_workload, tmp_path, mode):
     """A hundred recordings at 1000 Hz, each SIGKILLed after a random 1-200 ms: during its
