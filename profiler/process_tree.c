@@ -166,8 +166,10 @@ static void process_tree_tally(struct process_tree *tree, const struct tree_memb
 void process_tree_finish(struct process_tree *tree)
 {
     for (size_t i = 0; i < tree->count; i++)
-        process_tree_tally(tree, &tree->members[i]);
-    tree->count = 0; /* tallied once */
+        if (tree->members[i].state != MEMBER_GONE) {
+            process_tree_tally(tree, &tree->members[i]);
+            tree->members[i].state = MEMBER_GONE; /* tallied once */
+        }
 }
 
 /* The children of every thread of pid, each handed to process_tree_add. */

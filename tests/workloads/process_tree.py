@@ -5,7 +5,7 @@
   2. a ProcessPoolExecutor with the spawn start method running executor_work;
   3. subprocess.run of another Python script (child_script.py: script_work);
   4. ten forkserver children that live 50 ms each (short_life);
-  5. a child that is not Python: `sleep 0.3`;
+  5. a child that is not Python: `sleep`, alive from the start to the end;
   6. an unbalanced Pool(3), owned by a child process named "unbalanced-owner":
      map() with chunksize 10 hands one worker the whole chunk of ten long tasks
      (long_task), the other two only short ones.
@@ -52,6 +52,7 @@ def unbalanced_owner():
 
 
 def run_all():
+    not_python = subprocess.Popen(["sleep", "30"])
     fork = multiprocessing.get_context("fork")
     with fork.Pool(4) as pool:
         pool.map(pool_work, [0.05] * 40, chunksize=1)
@@ -69,12 +70,12 @@ def run_all():
         child.start()
         child.join()
     print("phase short done", flush=True)
-    subprocess.run(["sleep", "0.3"], check=True)
-    print("phase sleep done", flush=True)
     owner = fork.Process(target=unbalanced_owner, name="unbalanced-owner")
     owner.start()
     owner.join()
     print("phase unbalanced done", flush=True)
+    not_python.kill()
+    not_python.wait()
 
 
 def main_waits():
