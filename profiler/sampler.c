@@ -55,8 +55,14 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
 }
 
 /* The sample state of a thread (readers/thread_state.c has the rules). */
-static int sampler_state(struct target *target, int tid, char sched, int holds_gil,
-                         int event_loop, int native_wait)
+/* The target's threads are stopped during each tick. */
+static int sampler_stops(const struct target *target, const struct options *options)
+{
+    return (options->blocking || target->native) && !target->not_python;
+}
+
+static int sampler_state(struct target *target, const struct options *options, int tid,
+                         char sched, int holds_gil, int event_loop, int native_wait)
 {
     static const int states[] = {
         [ACTIVITY_UNKNOWN] = STATE_UNKNOWN,     [ACTIVITY_RUNNING] = STATE_RUNNING,
@@ -76,6 +82,11 @@ static int sampler_state(struct target *target, int tid, char sched, int holds_g
     if (tid > 0 && sched != 'R' && sched != 0 &&
         proc_tasks_syscall(&target->tasks, tid, text, sizeof text) == 0)
         thread_state_parse_syscall(text, &view.call);
+    /* A thread we stopped (--blocking, --native) shows 't': outside a system
+     * call it was on the CPU or about to be, as 'R' would have said. */
+    if (sched == 't' && sampler_stops(target, options) &&
+        !(view.call.known && view.call.number >= 0))
+        view.sched = 'R';
     enum thread_activity activity = thread_state_classify(&view);
     /* --native: the C stack is a second witness.  Taking the GIL shows there
      * even where the kernel's view is a plain futex wait; otherwise it only
@@ -210,7 +221,8 @@ static int sampler_thread(struct target *target, const struct options *options,
     int holds_gil = thread->tstate == target->gil_holder;
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
-        classify ? sampler_state(target, (int)native, sched, holds_gil, event_loop, native_wait)
+        classify ? sampler_state(target, options, (int)native, sched, holds_gil, event_loop,
+                                 native_wait)
                  : STATE_UNKNOWN,
         holds_gil,
         in_task ? split.innermost_name : STORE_NO_TASK};
@@ -258,7 +270,7 @@ int sampler_tick(struct target *target, const struct options *options, struct st
         stats->ticks++;
         return 0;
     }
-    int stop = options->blocking || target->native; /* --native unwinds stopped threads */
+    int stop = sampler_stops(target, options); /* --native unwinds stopped threads */
     uint64_t stopped_at = stop ? monotonic_ns() : 0;
     if (stop)
         blocking_stop(&sampler_blocking);
@@ -344,7 +356,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     if (proc_identity_read(target->pid, &sampler_identity) != 0)
         memset(&sampler_identity, 0, sizeof sampler_identity);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
-    int stops = (options->blocking || target->native) && !target->not_python;
+    int stops = sampler_stops(target, options);
     if (stops && blocking_attach(&sampler_blocking, target->pid) != 0) {
         fprintf(stderr,
                 "pyconc-prof: --blocking/--native cannot pause process %d with ptrace: %s; another "

@@ -6,6 +6,7 @@ zlib.compress; ctypes' qsort between the Python frame that called it and the Pyt
 comparison it calls back; the blocking call innermost for time.sleep, Lock.acquire and
 socket.recv.  A second recording makes every seventh unwind fail (PYCONC_NATIVE_FAIL_EVERY)
 and checks those samples keep their Python frames and are counted."""
+import json
 import re
 
 from conftest import NativeFrame, Profiler, parse_collapsed
@@ -41,7 +42,7 @@ def innermost_native(stack, n):
 def record(profiler, workload, tmp_path, name):
     output = tmp_path / name
     run = profiler.run("record", "--native", "--pid", workload.pid, "-d", 1.5, "-r", 50,
-                       "--stats", "-o", output, timeout=60)
+                       "--stats", "-o", output, "-o", tmp_path / (name + ".pcp"), timeout=60)
     assert run.returncode == 0, run.describe()
     return run, parse_collapsed(output.read_bytes(), native=True)
 
@@ -88,6 +89,15 @@ def test_native_frames_sit_where_the_python_code_called_them(python, profiler, s
         assert blocked >= 0.4 * total, (thread, blocked, total, shown)
         assert all(index_of(s, python_frame(caller)) >= 0 for s in stacks), shown
     assert "native unwinds failed" not in run.stderr, context
+
+    # the thread states stay right while every thread is stopped for its unwind
+    report = profiler.run("report", tmp_path / "native.txt.pcp", "--contention", "--json")
+    assert report.returncode == 0, report.describe()
+    states = {t["name"]: t["states"] for t in json.loads(report.stdout)["threads"]}
+    assert states["zipper"]["running"] >= 70, states["zipper"]  # in deflate, GIL released
+    assert states["locker"]["lock-wait"] >= 80, states["locker"]
+    assert states["receiver"]["io-wait"] >= 80, states["receiver"]
+    assert states["sleeper"]["sleeping"] + states["sleeper"]["gil-wait"] >= 80, states["sleeper"]
     assert re.search(r"target paused per tick \(every thread\): median [\d.]+ us", run.stderr), \
         context
 
