@@ -55,7 +55,7 @@ def run_all():
     not_python = subprocess.Popen(["sleep", "30"])
     fork = multiprocessing.get_context("fork")
     with fork.Pool(4) as pool:
-        pool.map(pool_work, [0.05] * 40, chunksize=1)
+        pool.map(pool_work, [0.05] * 80, chunksize=1)
     print("phase pool done", flush=True)
     spawn = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=spawn) as executor:
