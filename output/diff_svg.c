@@ -67,26 +67,19 @@ static char *diff_svg_render_frame(const struct profile_frame *frame)
     return text;
 }
 
-/* "thread:NAME", after "process:NAME;" when the thread has a process root. */
+/* "thread:NAME", after "process:NAME;" when the thread has a process root: the
+ * shared root without its ids, so runs with other pids and tids still match. */
 static char *diff_svg_render_thread(const struct profile *run, size_t t)
 {
-    const struct profile_thread *thread = &run->threads[t];
-    const struct profile_process *process = profile_thread_process(run, t);
-    size_t head = process ? frame_text_process(NULL, 0, process) + 1 : 0;
-    size_t len = head + frame_text_thread(NULL, 0, thread);
-    char *text = malloc(len + 1);
+    char *text = frame_text_root(run, t);
 
     if (!text)
         return NULL;
-    frame_text_thread(text + head, len + 1 - head, thread);
-    *strrchr(text + head, ':') = '\0'; /* "thread:NAME:TID" -> "thread:NAME" */
-    if (process) {
-        char *name;
-
-        frame_text_process(text, head, process);
-        text[head - 1] = ';';
+    *strrchr(text, ':') = '\0'; /* "thread:NAME:TID" -> "thread:NAME" */
+    if (profile_thread_process(run, t)) {
         /* "process:PID:NAME;..." -> "process:NAME;...": drop the digits and their ':' */
-        name = strchr(text + strlen("process:"), ':') + 1;
+        char *name = strchr(text + strlen("process:"), ':') + 1;
+
         memmove(text + strlen("process:"), name, strlen(name) + 1);
     }
     return text;

@@ -192,8 +192,7 @@ static char *frame_text_render_process(const struct profile_process *process)
     return text;
 }
 
-/* "thread:NAME:TID", after "process:PID:NAME;" when the thread has a process root. */
-static char *frame_text_render_root(const struct profile *profile, size_t index)
+char *frame_text_root(const struct profile *profile, size_t index)
 {
     const struct profile_thread *thread = &profile->threads[index];
     const struct profile_process *process = profile_thread_process(profile, index);
@@ -265,7 +264,7 @@ int frame_text_table_build(struct frame_text_table *table, const struct profile 
         if (!(table->frames[i] = frame_text_render_frame(&profile->frames[i])))
             goto fail;
     for (size_t i = 0; i < profile->thread_count; i++)
-        if (!(table->threads[i] = frame_text_render_root(profile, i)))
+        if (!(table->threads[i] = frame_text_root(profile, i)))
             goto fail;
     for (size_t i = 0; i < profile->process_count; i++)
         if (!(table->processes[i] = frame_text_render_process(&profile->processes[i])))

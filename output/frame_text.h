@@ -32,6 +32,9 @@
 size_t frame_text_format(char *buf, size_t cap, const struct profile_frame *frame);
 size_t frame_text_thread(char *buf, size_t cap, const struct profile_thread *thread);
 size_t frame_text_process(char *buf, size_t cap, const struct profile_process *process);
+/* Thread `index`'s root, malloc'd: "thread:NAME:TID", after "process:PID:NAME;" when
+ * the thread has a process root (profile_thread_process).  NULL when out of memory. */
+char *frame_text_root(const struct profile *profile, size_t index);
 
 /* Length (1-4) of the valid UTF-8 sequence starting at s, or 0 when the
  * bytes there are not one.  Surrogates, overlong forms, code points past

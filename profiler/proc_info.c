@@ -13,20 +13,27 @@
 /* A source file line longer than this is cut; files are scanned at most this far. */
 #define SOURCE_MAX_LINES 1000000
 
-void proc_command_line(int pid, char *out, size_t cap)
+/* /proc/PID/cmdline into out (NUL-separated arguments, NUL-terminated); its
+ * length, or 0 when unknown. */
+static ssize_t proc_read_cmdline(int pid, char *out, size_t cap)
 {
     out[0] = '\0';
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return;
+        return 0;
     ssize_t got = read(fd, out, cap - 1);
     close(fd);
-    if (got <= 0) {
-        out[0] = '\0';
+    out[got > 0 ? got : 0] = '\0';
+    return got > 0 ? got : 0;
+}
+
+void proc_command_line(int pid, char *out, size_t cap)
+{
+    ssize_t got = proc_read_cmdline(pid, out, cap);
+    if (got <= 0)
         return;
-    }
     if (out[got - 1] == '\0')
         got--;
     for (ssize_t i = 0; i < got; i++)
@@ -106,16 +113,9 @@ void proc_process_name(int pid, char *out, size_t cap)
 {
     char args[4096];
     out[0] = '\0';
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t got = read(fd, args, sizeof args - 1);
-    close(fd);
+    ssize_t got = proc_read_cmdline(pid, args, sizeof args);
     if (got <= 0)
         return;
-    args[got] = '\0';
     const char *end = args + got;
     const char *program = proc_base_name(args);
     if (strncmp(program, "python", 6) != 0) {

@@ -47,27 +47,27 @@ static int native_named(const char *name, const char *prefix)
 static int native_wait_of(const char *name)
 {
     static const char *const gil[] = {"take_gil", "PyEval_RestoreThread", "PyEval_AcquireThread",
-                                      "PyEval_AcquireLock", "PyGILState_Ensure"};
+                                      "PyEval_AcquireLock", "PyGILState_Ensure", NULL};
     static const char *const lock[] = {"PyThread_acquire_lock", "PyMUTEX_LOCK", "PyMutex_Lock",
                                        "PyParkingLot_Park", "PySemaphore_Wait", "sem_wait",
                                        "sem_timedwait", "sem_clockwait", "new_sem_wait",
-                                       "pthread_cond_", "pthread_mutex_lock", "lll_lock"};
+                                       "pthread_cond_", "pthread_mutex_lock", "lll_lock", NULL};
+    static const char *const sleep[] = {"clock_nanosleep", "nanosleep", "libc_nanosleep", NULL};
     static const char *const io[] = {"recv", "libc_recv", "read", "libc_read", "poll", "ppoll",
                                      "select", "pselect", "epoll_wait", "epoll_pwait", "accept",
-                                     "connect", "send", "libc_send", "write", "libc_write"};
-    static const char *const sleep[] = {"clock_nanosleep", "nanosleep", "libc_nanosleep"};
-    for (size_t i = 0; i < sizeof gil / sizeof gil[0]; i++)
-        if (native_named(name, gil[i]))
-            return NATIVE_WAIT_GIL;
-    for (size_t i = 0; i < sizeof lock / sizeof lock[0]; i++)
-        if (native_named(name, lock[i]))
-            return NATIVE_WAIT_LOCK;
-    for (size_t i = 0; i < sizeof sleep / sizeof sleep[0]; i++)
-        if (native_named(name, sleep[i]))
-            return NATIVE_WAIT_SLEEP;
-    for (size_t i = 0; i < sizeof io / sizeof io[0]; i++)
-        if (native_named(name, io[i]))
-            return NATIVE_WAIT_IO;
+                                     "connect", "send", "libc_send", "write", "libc_write", NULL};
+    /* in this order: the GIL first (its wait is a condition variable too) */
+    static const struct {
+        const char *const *names;
+        int wait;
+    } kinds[] = {{gil, NATIVE_WAIT_GIL},
+                 {lock, NATIVE_WAIT_LOCK},
+                 {sleep, NATIVE_WAIT_SLEEP},
+                 {io, NATIVE_WAIT_IO}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (const char *const *prefix = kinds[k].names; *prefix; prefix++)
+            if (native_named(name, *prefix))
+                return kinds[k].wait;
     return NATIVE_WAIT_NONE;
 }
 
