@@ -23,7 +23,8 @@
 static const char usage_text[] =
     "usage: pyconc-prof [record] [options] --pid PID\n"
     "       pyconc-prof [record] [options] -- CMD [ARGS...]\n"
-    "       pyconc-prof dump --pid PID [--tasks] [--json] [-o FILE]\n"
+    "       pyconc-prof dump --pid PID [--tasks] [--native] [--subprocesses] [--json]\n"
+    "                        [-o FILE]\n"
     "       pyconc-prof report FILE.pcp [-f FMT] [-o OUT] [filters]\n"
     "       pyconc-prof diff BEFORE.pcp AFTER.pcp [-o diff.svg] [--json]\n"
     "                        [--fail-if-regressed PCT]\n"
