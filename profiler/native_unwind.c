@@ -52,16 +52,9 @@ static uint64_t native_now_ns(void)
 static const struct map_entry *native_map_of(struct native_unwinder *u, uint64_t addr)
 {
     for (int pass = 0; pass < 2; pass++) {
-        size_t lo = 0, hi = u->maps.count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (u->maps.entries[mid].end <= addr)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < u->maps.count && u->maps.entries[lo].start <= addr)
-            return &u->maps.entries[lo];
+        const struct map_entry *found = maps_find(&u->maps, addr);
+        if (found)
+            return found;
         uint64_t now = native_now_ns();
         struct maps fresh;
         if (pass > 0 || now - u->maps_read_ns < NATIVE_MAPS_REREAD_NS ||

@@ -98,6 +98,19 @@ const struct map_entry *maps_first_of(const struct maps *maps, const char *path)
     return first;
 }
 
+const struct map_entry *maps_find(const struct maps *maps, uint64_t addr)
+{
+    size_t lo = 0, hi = maps->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (maps->entries[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < maps->count && maps->entries[lo].start <= addr ? &maps->entries[lo] : NULL;
+}
+
 int maps_contains(const struct maps *maps, uint64_t addr, uint64_t len)
 {
     for (size_t i = 0; i < maps->count; i++) {

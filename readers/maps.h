@@ -25,6 +25,10 @@ void maps_free(struct maps *maps);
 /* The lowest-address mapping of the file at `path`, or NULL. */
 const struct map_entry *maps_first_of(const struct maps *maps, const char *path);
 
+/* The mapping that holds addr (binary search: the kernel lists them in
+ * address order), or NULL. */
+const struct map_entry *maps_find(const struct maps *maps, uint64_t addr);
+
 /* True when [addr, addr+len) lies inside one readable mapping. */
 int maps_contains(const struct maps *maps, uint64_t addr, uint64_t len);
 

@@ -225,19 +225,6 @@ void native_symbols_close(struct native_symbols *s)
     s->file_count = 0;
 }
 
-static const struct map_entry *native_map_of(const struct maps *maps, uint64_t ip)
-{
-    size_t lo = 0, hi = maps->count; /* entries are in address order */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (maps->entries[mid].end <= ip)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < maps->count && maps->entries[lo].start <= ip ? &maps->entries[lo] : NULL;
-}
-
 /* The symbols of the file mapped at entry (loaded on first use), or NULL. */
 static struct native_symbol_file *native_file_of(struct native_symbols *s,
                                                  const struct map_entry *entry)
@@ -273,7 +260,7 @@ int native_symbols_name(struct native_symbols *s, uint64_t ip, uint64_t now_ns,
                         const char **name, const char **file)
 {
     static char text[PATH_MAX + 64];
-    const struct map_entry *entry = native_map_of(&s->maps, ip);
+    const struct map_entry *entry = maps_find(&s->maps, ip);
     if (!entry && now_ns - s->maps_read_ns >= NATIVE_MAPS_REREAD_NS) {
         struct maps fresh;
         s->maps_read_ns = now_ns;
@@ -281,7 +268,7 @@ int native_symbols_name(struct native_symbols *s, uint64_t ip, uint64_t now_ns,
             maps_free(&s->maps);
             s->maps = fresh;
             s->reloads++;
-            entry = native_map_of(&s->maps, ip);
+            entry = maps_find(&s->maps, ip);
         }
     }
     *file = "";
