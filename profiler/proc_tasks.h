@@ -9,8 +9,7 @@
 
 struct proc_task_file {
     int tid;
-    int fd;
-    int syscall_fd; /* /proc/PID/task/TID/syscall, opened on first need; -1 none */
+    int fd; /* /proc/PID/task/TID/syscall */
     uint64_t last_used; /* sample number, for closing files of dead threads */
 };
 
@@ -25,12 +24,8 @@ struct proc_tasks {
 void proc_tasks_init(struct proc_tasks *tasks, int pid);
 void proc_tasks_close(struct proc_tasks *tasks);
 
-/* The state letter of /proc/PID/task/TID/stat ('R', 'S', 'D', 't', ...), or 0
- * when unknown.  The file stays open and is re-read with pread. */
-char proc_tasks_state(struct proc_tasks *tasks, int tid);
-
-/* The text of /proc/PID/task/TID/syscall (kept open, pread), into buf.
- * 0, or -1 when it cannot be read. */
+/* The text of /proc/PID/task/TID/syscall (kept open, pread), into buf:
+ * "running", or the blocking call.  0, or -1 when it cannot be read. */
 int proc_tasks_syscall(struct proc_tasks *tasks, int tid, char *buf, size_t cap);
 
 /* Closes files not used for `age` calls of proc_tasks_next_sample. */

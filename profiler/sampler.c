@@ -2,9 +2,9 @@
  *
  * Each tick reads the thread list and every thread's frames, resolves them
  * through the code cache and counts the stack in the store.  Deadlines are
- * absolute (start + n * period), so a slow tick does not shift later ones;
- * deadlines that passed while a tick overran are counted as missed, never
- * caught up in a burst.  A torn read drops that thread's stack for this tick
+ * absolute (start + n * period), so a slow tick does not shift later ones:
+ * a tick that overran is followed at once by one late tick, and deadlines
+ * older than that are counted as missed, never caught up in a burst.  A torn read drops that thread's stack for this tick
  * and is counted. */
 #include "sampler.h"
 
@@ -61,8 +61,28 @@ static int sampler_stops(const struct target *target, const struct options *opti
     return (options->blocking || target->native) && !target->not_python;
 }
 
-static int sampler_state(struct target *target, const struct options *options, int tid,
-                         char sched, int holds_gil, int event_loop, int native_wait)
+/* The kernel's view of thread tid (one read of its syscall file): whether it
+ * is on a CPU, else the call it is blocked in.  0 when it cannot be read. */
+static char sampler_sched(struct target *target, const struct options *options, int tid,
+                          struct blocking_call *call)
+{
+    char text[256];
+    memset(call, 0, sizeof *call);
+    call->number = -1;
+    if (tid <= 0 || proc_tasks_syscall(&target->tasks, tid, text, sizeof text) != 0 ||
+        thread_state_parse_syscall(text, call) != 0)
+        return 0;
+    if (call->running)
+        return 'R';
+    /* A thread we stopped (--blocking, --native) outside a system call was on
+     * the CPU or about to be. */
+    if (sampler_stops(target, options) && !(call->known && call->number >= 0))
+        return 'R';
+    return 'S';
+}
+
+static int sampler_state(struct target *target, char sched, const struct blocking_call *call,
+                         int holds_gil, int event_loop, int native_wait)
 {
     static const int states[] = {
         [ACTIVITY_UNKNOWN] = STATE_UNKNOWN,     [ACTIVITY_RUNNING] = STATE_RUNNING,
@@ -77,16 +97,7 @@ static int sampler_state(struct target *target, const struct options *options, i
     view.gil = target->gil;
     view.gil_size = target->runtime.layout.gil_size;
     view.in_event_loop = event_loop;
-    view.call.number = -1;
-    char text[256];
-    if (tid > 0 && sched != 'R' && sched != 0 &&
-        proc_tasks_syscall(&target->tasks, tid, text, sizeof text) == 0)
-        thread_state_parse_syscall(text, &view.call);
-    /* A thread we stopped (--blocking, --native) shows 't': outside a system
-     * call it was on the CPU or about to be, as 'R' would have said. */
-    if (sched == 't' && sampler_stops(target, options) &&
-        !(view.call.known && view.call.number >= 0))
-        view.sched = 'R';
+    view.call = *call;
     enum thread_activity activity = thread_state_classify(&view);
     /* --native: the C stack is a second witness.  Taking the GIL shows there
      * even where the kernel's view is a plain futex wait; otherwise it only
@@ -146,7 +157,8 @@ static int sampler_thread(struct target *target, const struct options *options,
     static uint64_t shim[FRAMES_MAX_DEPTH + 1];       /* ...and their entry shims */
     uint64_t native = target_native_tid(target, thread);
     int classify = options->mode == MODE_CPU || !sampler_states_off();
-    char sched = native != 0 && classify ? proc_tasks_state(&target->tasks, (int)native) : 0;
+    struct blocking_call call = {.number = -1};
+    char sched = native != 0 && classify ? sampler_sched(target, options, (int)native, &call) : 0;
     if (options->mode == MODE_CPU && native != 0 && sched != 'R')
         return 0;
     if (target_walk_frames(target, index) != 0) {
@@ -221,8 +233,7 @@ static int sampler_thread(struct target *target, const struct options *options,
     int holds_gil = thread->tstate == target->gil_holder;
     struct store_sample_info info = {
         stats->tick_ns - stats->start_ns,
-        classify ? sampler_state(target, options, (int)native, sched, holds_gil, event_loop,
-                                 native_wait)
+        classify ? sampler_state(target, sched, &call, holds_gil, event_loop, native_wait)
                  : STATE_UNKNOWN,
         holds_gil,
         in_task ? split.innermost_name : STORE_NO_TASK};
@@ -395,7 +406,10 @@ int sampler_run(struct target *target, const struct options *options, struct sto
             break;
         }
         if (now > deadline) {
-            uint64_t behind = (now - deadline) / period + 1;
+            /* Overran: the next tick runs at once, late; only deadlines a whole
+             * period older than now are missed.  (Waiting for the next grid
+             * point would halve the rate of a tick just over the period.) */
+            uint64_t behind = (now - deadline) / period;
             stats->ticks_missed += behind;
             deadline += behind * period;
         }

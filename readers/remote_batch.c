@@ -16,7 +16,8 @@ size_t remote_read_batch(struct remote *r, struct remote_request *requests, size
             kept++;
         } else {
             requests[i].ok = 0;
-            r->read_failures++;
+            if (requests[i].addr != 0) /* 0: a request not wanted this time */
+                r->read_failures++;
         }
     }
     if (kept == 0)

@@ -1,9 +1,10 @@
 /* thread_state.c - classify a sampled thread: running, gil-wait, lock-wait,
  * io-wait, sleeping or idle.
  *
- * The kernel says whether the thread is on a CPU (stat state R) and, when it
- * is not, which system call it is blocked in and on what
- * (/proc/PID/task/TID/syscall, x86-64 numbers):
+ * The kernel says whether the thread is on a CPU and, when it is not, which
+ * system call it is blocked in and on what (/proc/PID/task/TID/syscall: it
+ * reads "running" for a thread whose state is R, else the call's x86-64
+ * number and arguments, or -1 outside a call):
  *  - futex on an address inside the GIL struct: waiting for the GIL (every
  *    CPython 3.8-3.15 waits on a condition or mutex that lives in
  *    struct _gil_runtime_state); any other futex: a lock, condition,
@@ -37,8 +38,10 @@ int thread_state_parse_syscall(const char *text, struct blocking_call *call)
 {
     memset(call, 0, sizeof *call);
     call->number = -1;
-    if (strncmp(text, "running", 7) == 0)
+    if (strncmp(text, "running", 7) == 0) {
+        call->running = 1;
         return 0;
+    }
     char *end;
     long number = strtol(text, &end, 10);
     if (end == text)

@@ -6,6 +6,7 @@
 
 /* /proc/PID/task/TID/syscall: the blocking call and its first arguments. */
 struct blocking_call {
+    int running;    /* the file said "running": the thread is on a CPU or runnable */
     int known;      /* 0: the file said "running" or could not be read */
     long number;    /* x86-64 syscall number, -1 when not in a syscall */
     uint64_t args[6];
@@ -15,7 +16,7 @@ struct blocking_call {
 int thread_state_parse_syscall(const char *text, struct blocking_call *call);
 
 struct thread_view {
-    char sched;          /* state letter of /proc/PID/task/TID/stat: R, S, D, t, ... */
+    char sched;          /* 'R' on a CPU (or runnable), 'S' off it, 0 unknown */
     int holds_gil;
     uint64_t gil;        /* address of the GIL struct (0 unknown) */
     uint64_t gil_size;
