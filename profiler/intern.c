@@ -11,13 +11,27 @@
 
 static uint64_t intern_hash(const void *key, size_t len)
 {
-    /* FNV-1a, 64-bit: keys are short and this is not an attack surface. */
+    /* Eight bytes a step (a stack key is a hundred bytes and is hashed on
+     * every sample; byte-wise FNV-1a cost 7% of a 100 kHz recording), then
+     * a final mix so that the low bits that pick a slot depend on every
+     * byte.  Keys are ours, not an attack surface. */
     const unsigned char *p = key;
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= UINT64_C(0x100000001b3);
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t)len;
+    for (; len >= 8; p += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        h = (h ^ word) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
     }
+    if (len > 0) {
+        uint64_t word = 0;
+        memcpy(&word, p, len);
+        h = (h ^ word) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
     return h;
 }
 
