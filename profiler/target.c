@@ -2,8 +2,10 @@
  *
  * Attaching never stops the target: we find the runtime (readers/runtime.c),
  * then every tick read the thread list.  Thread names change rarely and cost
- * many reads, so they are kept in a table refreshed only when a thread we
- * cannot name shows up (and at most every 200 ms). */
+ * many reads, so they are kept in a table read again every second and when
+ * a thread we cannot name shows up (at most every 5 ms, less and less often
+ * while it stays unnamed); each read reads only new threads and, on the
+ * one-a-second read, some of the known ones again in turn (renames). */
 #include "target.h"
 #include "target_tasks.h"
 
@@ -20,6 +22,10 @@
 #define TARGET_CODE_CACHE_SLOTS 16384
 #define TARGET_NAME_REFRESH_NS 1000000000ull
 #define TARGET_NAME_MISS_RETRY_NS 5000000ull
+/* Known threads whose names the one-a-second read reads again: all of up to
+ * 64, else an eighth (a thousand threads: 125 a second, each name within 8 s). */
+#define TARGET_NAME_RECHECK_MIN 64
+#define TARGET_NAME_RECHECK_SHARE 8
 
 static int target_find_interpreter(struct target *target);
 
@@ -41,7 +47,8 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->names_active = 0;
     target->thread_count = 0;
     target->code_guess_used = 0;
-    target->names = NULL;
+    target->names = target->names_before = NULL;
+    target->names_cursor = target->name_hint = 0;
     target->interp = target->gil = target->interp_age = 0;
     remote_live_init(&target->live, pid);
     remote_window_init(&target->window, &target->live.base);
@@ -62,7 +69,8 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
         return RUNTIME_UNREADABLE;
     }
     target->names = calloc(TARGET_MAX_NAMES, sizeof *target->names);
-    if (!target->names) {
+    target->names_before = calloc(TARGET_MAX_NAMES, sizeof *target->names_before);
+    if (!target->names || !target->names_before) {
         snprintf(err, err_len, "out of memory");
         return RUNTIME_UNREADABLE;
     }
@@ -81,7 +89,8 @@ void target_close(struct target *target)
     code_cache_free(&target->codes);
     proc_tasks_close(&target->tasks);
     free(target->names);
-    target->names = NULL;
+    free(target->names_before);
+    target->names = target->names_before = NULL;
     remote_window_free(&target->window);
     free(target->code_headers);
     target->code_headers = NULL;
@@ -151,7 +160,8 @@ static size_t target_plan_ahead(struct target *target)
         if (guess->tstate != target->threads[i].tstate || guess->chunk_used == 0 ||
             (headers && !guess->header))
             continue;
-        size_t len = guess->chunk_used + TARGET_AHEAD_SLACK;
+        size_t len = guess->chunk_used +
+                     (guess->chunk_steady ? TARGET_AHEAD_SLACK_STEADY : TARGET_AHEAD_SLACK);
         if (len > TARGET_CHUNK_MAX)
             continue;
         if (len > guess->ahead_capacity) {
@@ -221,6 +231,7 @@ static struct code_guess *target_code_guess(struct target *target, size_t index)
         guess->count = 0;
         guess->frame_count = 0;
         guess->chunk_used = 0;
+        guess->chunk_steady = 0;
         guess->ahead = 0;
     }
     return guess;
@@ -320,6 +331,7 @@ int target_walk_frames(struct target *target, size_t index)
     if (guess) {
         guess->ahead = 0;
         guess->chunk = chunk;
+        guess->chunk_steady = windowed && guess->chunk_used == need;
         guess->chunk_used = windowed ? need : 0;
     }
     struct remote *mem = windowed ? &window->base : &target->live.base;
@@ -428,11 +440,23 @@ uint64_t target_native_tid(struct target *target, const struct thread_state_info
         &target->pidns, thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id));
 }
 
-static const char *target_lookup_name(const struct target *target, uint64_t thread_id)
+static const char *target_lookup_name(struct target *target, uint64_t thread_id)
 {
-    for (size_t i = 0; i < target->name_count; i++)
-        if (target->names[i].thread_id == thread_id)
+    /* Threads are looked up in the same order every tick: try next to the
+     * last one found (either way: the thread list is newest first, the
+     * table oldest first) before the whole table. */
+    size_t n = target->name_count, hint = target->name_hint;
+    const size_t near[3] = {hint, hint + 1, hint - 1}; /* hint - 1 may wrap: then >= n */
+    for (int k = 0; k < 3; k++)
+        if (near[k] < n && target->names[near[k]].thread_id == thread_id) {
+            target->name_hint = near[k];
+            return target->names[near[k]].name;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (target->names[i].thread_id == thread_id) {
+            target->name_hint = i;
             return target->names[i].name;
+        }
     return NULL;
 }
 
@@ -463,16 +487,28 @@ static const char *target_comm_name(struct target *target, uint64_t native_tid, 
     return buf;
 }
 
-static void target_refresh_names(struct target *target, uint64_t now)
+/* Reads the name table again; `recheck`: also read known names again in turn. */
+static void target_refresh_names(struct target *target, uint64_t now, int recheck)
 {
     target->names_refreshed_ns = now;
     uint64_t interp = target->interp ? target->interp
                                      : runtime_main_interpreter(&target->live.base, &target->runtime);
+    size_t share = target->name_count / TARGET_NAME_RECHECK_SHARE;
+    struct thread_names_reuse reuse = {
+        target->names, target->name_count,
+        recheck ? (share > TARGET_NAME_RECHECK_MIN ? share : TARGET_NAME_RECHECK_MIN) : 0,
+        target->names_cursor};
     int count = interp ? thread_names_read(&target->live.base, &target->runtime, interp,
-                                           &target->names_active, target->names, TARGET_MAX_NAMES)
+                                           &target->names_active, target->names_before,
+                                           TARGET_MAX_NAMES, &reuse)
                        : -1;
-    if (count >= 0)
+    if (count >= 0) {
+        struct thread_name *read = target->names_before;
+        target->names_before = target->names;
+        target->names = read;
         target->name_count = (size_t)count;
+        target->names_cursor = reuse.cursor;
+    }
 }
 
 const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
@@ -481,13 +517,13 @@ const char *target_thread_name(struct target *target, const struct thread_state_
     uint64_t now = monotonic_ns();
     uint64_t age = now - target->names_refreshed_ns;
     if (target->names_refreshed_ns == 0 || age > TARGET_NAME_REFRESH_NS)
-        target_refresh_names(target, now);
+        target_refresh_names(target, now, 1);
     const char *name = target_lookup_name(target, thread->thread_id);
     /* A thread not (yet) in threading._active: look again soon, then less and
      * less often (a process that never imports threading would otherwise
      * have sys.modules walked every few milliseconds). */
     if (!name && now - target->names_refreshed_ns > target->names_retry_ns) {
-        target_refresh_names(target, now);
+        target_refresh_names(target, now, 0);
         name = target_lookup_name(target, thread->thread_id);
         if (name)
             target->names_retry_ns = TARGET_NAME_MISS_RETRY_NS; /* new threads: keep up */

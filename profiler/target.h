@@ -40,6 +40,7 @@ struct code_guess {
      * own (target_read_threads, target_walk_frames). */
     uint64_t chunk;
     size_t chunk_used;
+    int chunk_steady;     /* chunk_used was the same the tick before */
     int ahead;            /* the reads below were made this tick */
     size_t ahead_at;      /* index of the chunk's request in target->ahead */
     size_t ahead_codes;   /* code headers read ahead, right after it */
@@ -49,8 +50,11 @@ struct code_guess {
     unsigned char ahead_frame[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
 };
 
-/* Room read past last tick's stack, so a stack that grew a little still fits. */
+/* Room read past last tick's stack, so a stack that grew a little still
+ * fits; less for a stack that kept its depth (a parked thread: a thousand of
+ * them copied 1 KiB each a tick for nothing). */
 #define TARGET_AHEAD_SLACK 1024
+#define TARGET_AHEAD_SLACK_STEADY 256
 #define TARGET_AHEAD_PER_SLOT (1 + TARGET_GUESS_CODES + REMOTE_WINDOW_EXTRAS)
 
 struct target {
@@ -68,7 +72,10 @@ struct target {
     int tid_offset; /* <=3.10: offset of the tid in struct pthread; -1 unknown */
     struct pid_namespace pidns; /* thread ids as the target sees them -> ours */
     struct thread_name *names;
+    struct thread_name *names_before; /* the read before (names are reused from it) */
     size_t name_count;
+    size_t names_cursor;  /* which known names the next refresh reads again */
+    size_t name_hint;     /* where the last name looked up was found */
     uint64_t names_refreshed_ns; /* monotonic time of the last read, 0 never */
     uint64_t names_retry_ns;     /* wait before looking again for a missing name */
     uint64_t names_active;       /* cached address of threading._active */

@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     uint64_t active = 0;
     static struct thread_name names[FUZZ_THREADS];
-    thread_names_read(mem, &runtime, interp, &active, names, FUZZ_THREADS);
+    thread_names_read(mem, &runtime, interp, &active, names, FUZZ_THREADS, NULL);
 
     fuzz_tasks(&runtime, mem, interp, threads, (size_t)thread_count);
 
