@@ -114,18 +114,9 @@ int proc_alive(int pid)
     return state != 0 && state != 'Z' && state != 'X';
 }
 
-int proc_identity_read(int pid, struct proc_identity *out)
+/* Parses the text of /proc/PID/stat.  0, or -1. */
+static int proc_identity_parse(const char *text, struct proc_identity *out)
 {
-    char path[64], text[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0)
-        return -1;
-    text[got] = '\0';
     const char *at = strrchr(text, ')');
     if (!at)
         return -1;
@@ -153,4 +144,31 @@ int proc_identity_read(int pid, struct proc_identity *out)
     out->start_code = fields[26];
     out->start_stack = fields[28];
     return 0;
+}
+
+int proc_identity_reread(int fd, struct proc_identity *out)
+{
+    char text[1024];
+    ssize_t got = pread(fd, text, sizeof text - 1, 0);
+    if (got <= 0)
+        return -1;
+    text[got] = '\0';
+    return proc_identity_parse(text, out);
+}
+
+int proc_identity_open(int pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int proc_identity_read(int pid, struct proc_identity *out)
+{
+    int fd = proc_identity_open(pid);
+    if (fd < 0)
+        return -1;
+    int rc = proc_identity_reread(fd, out);
+    close(fd);
+    return rc;
 }

@@ -31,6 +31,32 @@ static struct blocking sampler_blocking;
 /* sampler_frame's answer for a frame CPython itself would not show. */
 #define SAMPLER_FRAME_HIDDEN (INTERN_FAILED - 1)
 
+uint32_t sampler_code_frame(struct store *store, struct code_info *code, int64_t offset,
+                            int *event_loop)
+{
+    if (!code->user_set) {
+        code->user[0] = store_string(store, code->name);
+        code->user[1] = store_string(store, code->file);
+        /* asyncio's BaseEventLoop._run_once: the loop's selector wait is idleness */
+        size_t len = strlen(code->name);
+        code->user[2] = len >= 9 && strcmp(code->name + len - 9, "_run_once") == 0;
+        code->user[3] = 0; /* the line last interned + 1 (0: none); user[4] its frame id */
+        code->user_set = 1;
+    }
+    *event_loop |= code->user[2] != 0;
+    int line = linetable_line(&code->lines, offset, code->firstlineno);
+    /* A frame on the same line as last time is the same frame: no interning
+     * (25 of them a sample at depth 25). */
+    if (line >= 0 && code->user[3] == (uint32_t)line + 1)
+        return code->user[4];
+    uint32_t id = store_frame(store, code->user[0], code->user[1], line);
+    if (id != INTERN_FAILED && line >= 0) {
+        code->user[3] = (uint32_t)line + 1;
+        code->user[4] = id;
+    }
+    return id;
+}
+
 /* Frame id of frame `index` of target->walk, or INTERN_FAILED when it cannot be resolved. */
 static uint32_t sampler_frame(struct target *target, struct store *store, uint32_t index,
                               int *event_loop)
@@ -41,17 +67,7 @@ static uint32_t sampler_frame(struct target *target, struct store *store, uint32
         return INTERN_FAILED;
     if (frames_incomplete(raw, code->firsttraceable))
         return SAMPLER_FRAME_HIDDEN;
-    if (!code->user_set) {
-        code->user[0] = store_string(store, code->name);
-        code->user[1] = store_string(store, code->file);
-        /* asyncio's BaseEventLoop._run_once: the loop's selector wait is idleness */
-        size_t len = strlen(code->name);
-        code->user[2] = len >= 9 && strcmp(code->name + len - 9, "_run_once") == 0;
-        code->user_set = 1;
-    }
-    *event_loop |= code->user[2] != 0;
-    int line = linetable_line(&code->lines, raw->offset, code->firstlineno);
-    return store_frame(store, code->user[0], code->user[1], line);
+    return sampler_code_frame(store, code, raw->offset, event_loop);
 }
 
 /* The sample state of a thread (readers/thread_state.c has the rules). */
@@ -330,6 +346,7 @@ static void sampler_progress(const struct sampler_stats *stats, const struct sto
 
 /* The process image sampling started on; start_time 0: unknown. */
 static struct proc_identity sampler_identity;
+static int sampler_stat_fd = -1; /* its /proc/PID/stat, kept open */
 
 /* 1 when the target is no longer the process we attached to: it exited, it
  * exec'd a new program (new code and stack addresses), or its pid now names
@@ -337,7 +354,9 @@ static struct proc_identity sampler_identity;
 static int sampler_target_gone(const struct target *target, struct sampler_stats *stats)
 {
     struct proc_identity now;
-    if (!proc_alive(target->pid) || proc_identity_read(target->pid, &now) != 0) {
+    int rc = sampler_stat_fd >= 0 ? proc_identity_reread(sampler_stat_fd, &now)
+                                  : proc_identity_read(target->pid, &now);
+    if (rc != 0 || now.state == 'Z' || now.state == 'X' || now.state == 0) {
         stats->target_exited = 1;
         return 1;
     }
@@ -375,6 +394,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
                 target->pid, strerror(errno));
         return -1;
     }
+    sampler_stat_fd = proc_identity_open(target->pid);
     uint64_t period = (uint64_t)(1e9 / options->rate_hz);
     if (period == 0)
         period = 1;
@@ -423,6 +443,9 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     }
     if (stops)
         blocking_detach(&sampler_blocking);
+    if (sampler_stat_fd >= 0)
+        close(sampler_stat_fd);
+    sampler_stat_fd = -1;
     if (show_progress)
         fprintf(stderr, "\r\033[K");
     stats->elapsed_s = (double)(monotonic_ns() - start) / 1e9;

@@ -59,6 +59,13 @@ int sampler_run(struct target *target, const struct options *options, struct sto
 int sampler_sample(struct target *target, const struct options *options, struct store *store,
                    struct sampler_stats *stats);
 
+/* The store's frame id of code at instruction `offset` (its name and file
+ * interned once per code object, its last line's frame remembered);
+ * *event_loop set when the code is asyncio's _run_once.  INTERN_FAILED when
+ * the store is full. */
+uint32_t sampler_code_frame(struct store *store, struct code_info *code, int64_t offset,
+                            int *event_loop);
+
 /* One tick: every thread's stack into store. 0, or -1 if the whole tick was torn. */
 int sampler_tick(struct target *target, const struct options *options, struct store *store,
                  struct sampler_stats *stats);

@@ -363,15 +363,8 @@ int sampler_tasks_awaiting(struct target *target, struct store *store,
                 ok = 0;
                 break;
             }
-            if (!code->user_set) {
-                code->user[0] = store_string(store, code->name);
-                code->user[1] = store_string(store, code->file);
-                size_t len = strlen(code->name);
-                code->user[2] = len >= 9 && strcmp(code->name + len - 9, "_run_once") == 0;
-                code->user_set = 1;
-            }
-            int line = linetable_line(&code->lines, raw->offset, code->firstlineno);
-            ids[depth++] = store_frame(store, code->user[0], code->user[1], line);
+            int event_loop = 0;
+            ids[depth++] = sampler_code_frame(store, code, raw->offset, &event_loop);
         }
         if (!ok) {
             stats->torn++;

@@ -22,7 +22,7 @@ struct code_info {
     struct line_ranges lines;
     /* Free for the caller (e.g. interned ids); zeroed whenever the entry is
      * (re)resolved, so a caller can cache per-code-object data here. */
-    uint32_t user[3];
+    uint32_t user[5];
     int user_set;
     uint64_t generation; /* cache generation when last checked against its header */
 };
