@@ -395,6 +395,8 @@ int sampler_run(struct target *target, const struct options *options, struct sto
         return -1;
     }
     sampler_stat_fd = proc_identity_open(target->pid);
+    if (!target->not_python)
+        target_read_names(target);
     uint64_t period = (uint64_t)(1e9 / options->rate_hz);
     if (period == 0)
         period = 1;

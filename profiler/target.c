@@ -58,6 +58,9 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
     target->code_guess = calloc(THREADS_GUESS_MAX, sizeof *target->code_guess);
     target->ahead = NULL;
     target->ahead_capacity = 0;
+    target->ahead_seen = NULL;
+    target->ahead_seen_at = NULL;
+    target->ahead_seen_size = 0;
     if (!target->code_headers || !target->code_requests || !target->thread_guess ||
         !target->code_guess) {
         snprintf(err, err_len, "out of memory");
@@ -109,6 +112,10 @@ void target_close(struct target *target)
     target->code_guess = NULL;
     free(target->ahead);
     target->ahead = NULL;
+    free(target->ahead_seen);
+    free(target->ahead_seen_at);
+    target->ahead_seen = NULL;
+    target->ahead_seen_at = NULL;
 }
 
 /* The interpreter and its GIL rarely move (never, without subinterpreters):
@@ -134,6 +141,48 @@ static size_t target_chunk_need(const struct layout *layout, uint64_t chunk, uin
     return (size_t)(innermost - chunk + layout->iframe_size);
 }
 
+/* Empties the set of code addresses queued this tick, sized for `slots`
+ * threads' guesses.  0 when it cannot be had (then nothing is shared). */
+static int target_ahead_seen_reset(struct target *target, size_t slots)
+{
+    size_t codes = 0;
+    for (size_t i = 0; i < slots; i++)
+        codes += target->code_guess[i].count;
+    size_t size = 64;
+    while (size < 2 * codes)
+        size *= 2;
+    if (size > target->ahead_seen_size) {
+        uint64_t *seen = realloc(target->ahead_seen, size * sizeof *seen);
+        if (seen)
+            target->ahead_seen = seen;
+        uint32_t *at = realloc(target->ahead_seen_at, size * sizeof *at);
+        if (at)
+            target->ahead_seen_at = at;
+        if (!seen || !at)
+            return 0;
+        target->ahead_seen_size = size;
+    }
+    memset(target->ahead_seen, 0, target->ahead_seen_size * sizeof *target->ahead_seen);
+    return 1;
+}
+
+/* Where addr's code header is queued this tick: `index` when it is new. */
+static uint32_t target_ahead_seen(struct target *target, uint64_t addr, uint32_t index)
+{
+    size_t mask = target->ahead_seen_size - 1;
+    size_t at = (size_t)((addr >> 4) * UINT64_C(0x9e3779b97f4a7c15) >> 32) & mask;
+    while (target->ahead_seen[at] != 0) {
+        if (target->ahead_seen[at] == addr)
+            return target->ahead_seen_at[at];
+        at = (at + 1) & mask;
+    }
+    if (addr != 0) {
+        target->ahead_seen[at] = addr;
+        target->ahead_seen_at[at] = index;
+    }
+    return index;
+}
+
 /* Queues, for every thread slot of last tick, the reads its walk would make
  * (target_walk_frames) into target->ahead, to ride in the thread list's call. */
 static size_t target_plan_ahead(struct target *target)
@@ -153,6 +202,7 @@ static size_t target_plan_ahead(struct target *target)
         target->ahead = bigger;
         target->ahead_capacity = room;
     }
+    int dedupe = headers && target_ahead_seen_reset(target, slots);
     size_t n = 0;
     for (size_t i = 0; i < slots; i++) {
         struct code_guess *guess = &target->code_guess[i];
@@ -175,10 +225,16 @@ static size_t target_plan_ahead(struct target *target)
         guess->ahead_at = n;
         target->ahead[n++] = (struct remote_request){guess->chunk, guess->ahead_buf, len, 0};
         guess->ahead_codes = headers ? guess->count : 0;
-        for (size_t c = 0; c < guess->ahead_codes; c++)
-            target->ahead[n++] =
-                (struct remote_request){guess->addr[c], guess->header[c], header_size, 0};
+        for (size_t c = 0; c < guess->ahead_codes; c++) {
+            uint32_t at = dedupe ? target_ahead_seen(target, guess->addr[c], (uint32_t)n)
+                                 : (uint32_t)n;
+            guess->ahead_code_at[c] = at;
+            if (at == n) /* else another slot's read of the same header serves */
+                target->ahead[n++] =
+                    (struct remote_request){guess->addr[c], guess->header[c], header_size, 0};
+        }
         guess->ahead_frames = guess->frame_count;
+        guess->ahead_frames_at = n;
         for (size_t f = 0; f < guess->ahead_frames; f++)
             target->ahead[n++] = (struct remote_request){guess->frame_addr[f], guess->ahead_frame[f],
                                                          guess->frame_len[f], 0};
@@ -258,11 +314,11 @@ static int target_use_ahead(struct target *target, struct code_guess *guess, uin
     size_t codes = target->codes.generation == 0 ? guess->ahead_codes : 0;
     for (size_t i = 0; i < guess->count; i++) {
         if (i < codes)
-            guess->request[i] = target->ahead[guess->ahead_at + 1 + i];
+            guess->request[i] = target->ahead[guess->ahead_code_at[i]];
         else
             guess->request[i].ok = 0;
     }
-    const struct remote_request *frames = &target->ahead[guess->ahead_at + 1 + guess->ahead_codes];
+    const struct remote_request *frames = &target->ahead[guess->ahead_frames_at];
     window->extra_count = guess->ahead_frames;
     for (size_t i = 0; i < window->extra_count; i++) {
         window->extra_addr[i] = frames[i].addr;
@@ -509,6 +565,12 @@ static void target_refresh_names(struct target *target, uint64_t now, int rechec
         target->name_count = (size_t)count;
         target->names_cursor = reuse.cursor;
     }
+}
+
+void target_read_names(struct target *target)
+{
+    if (target->names_refreshed_ns == 0)
+        target_refresh_names(target, monotonic_ns(), 0);
 }
 
 const char *target_thread_name(struct target *target, const struct thread_state_info *thread,

@@ -43,8 +43,10 @@ struct code_guess {
     int chunk_steady;     /* chunk_used was the same the tick before */
     int ahead;            /* the reads below were made this tick */
     size_t ahead_at;      /* index of the chunk's request in target->ahead */
-    size_t ahead_codes;   /* code headers read ahead, right after it */
-    size_t ahead_frames;  /* frames read ahead, after those */
+    size_t ahead_codes;   /* code headers read ahead ... */
+    uint32_t ahead_code_at[TARGET_GUESS_CODES]; /* ... each at this index (maybe another slot's) */
+    size_t ahead_frames;  /* frames read ahead ... */
+    size_t ahead_frames_at; /* ... from this index on */
     unsigned char *ahead_buf;
     size_t ahead_capacity;
     unsigned char ahead_frame[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
@@ -90,6 +92,12 @@ struct target {
     size_t code_guess_used;             /* slots that may hold allocations */
     struct remote_request *ahead;       /* the reads made ahead for every slot */
     size_t ahead_capacity;
+    /* A code header many threads share (a thousand pool threads run the same
+     * few functions) is queued once a tick: ahead_seen is a hash set of the
+     * addresses queued, ahead_seen_at where each is. */
+    uint64_t *ahead_seen;
+    uint32_t *ahead_seen_at;
+    size_t ahead_seen_size;
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;
@@ -130,6 +138,11 @@ uint64_t target_native_tid(struct target *target, const struct thread_state_info
 /* 1 when the thread is a daemon thread (threading's flag, as of the last
  * name refresh), 0 when not, -1 when unknown. */
 int target_thread_daemon(const struct target *target, const struct thread_state_info *thread);
+
+/* Reads the name table now if it was never read: sampling starts with it
+ * (a thousand threads' names cost tens of thousands of reads, too long for
+ * the first tick). */
+void target_read_names(struct target *target);
 
 const char *target_thread_name(struct target *target, const struct thread_state_info *thread,
                                uint64_t native_tid, int *from_python);
