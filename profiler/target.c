@@ -107,6 +107,7 @@ void target_close(struct target *target)
     for (size_t i = 0; target->code_guess && i < target->code_guess_used; i++) {
         free(target->code_guess[i].ahead_buf);
         free(target->code_guess[i].header);
+        free(target->code_guess[i].legacy);
     }
     free(target->code_guess);
     target->code_guess = NULL;
@@ -188,9 +189,11 @@ static uint32_t target_ahead_seen(struct target *target, uint64_t addr, uint32_t
 static size_t target_plan_ahead(struct target *target)
 {
     const struct layout *layout = &target->runtime.layout;
-    if (layout->frame_kind != FRAME_INTERPRETER)
+    int legacy = layout->frame_kind == FRAME_OBJECTS; /* <=3.10: frame objects, no chunk */
+    if (!legacy && layout->frame_kind != FRAME_INTERPRETER)
         return 0;
     uint64_t header_size = code_cache_header_size(layout);
+    size_t frame_size = frames_read_size(layout);
     int headers = layout->interp_code_generation == LAYOUT_NONE; /* 3.14+ needs none */
     size_t slots = target->thread_count < THREADS_GUESS_MAX ? target->thread_count
                                                             : THREADS_GUESS_MAX;
@@ -203,27 +206,43 @@ static size_t target_plan_ahead(struct target *target)
         target->ahead_capacity = room;
     }
     int dedupe = headers && target_ahead_seen_reset(target, slots);
+    int tids = layout->tstate_native_thread_id == LAYOUT_NONE && target->tid_offset >= 0;
     size_t n = 0;
     for (size_t i = 0; i < slots; i++) {
         struct code_guess *guess = &target->code_guess[i];
         guess->ahead = 0;
-        if (guess->tstate != target->threads[i].tstate || guess->chunk_used == 0 ||
-            (headers && !guess->header))
+        guess->tid_ahead = 0;
+        if (guess->tstate != target->threads[i].tstate)
             continue;
-        size_t len = guess->chunk_used +
-                     (guess->chunk_steady ? TARGET_AHEAD_SLACK_STEADY : TARGET_AHEAD_SLACK);
-        if (len > TARGET_CHUNK_MAX)
+        if (tids && guess->pthread != 0) {
+            guess->tid_ahead = 1;
+            guess->tid_at = n;
+            target->ahead[n++] = (struct remote_request){
+                guess->pthread + (uint64_t)target->tid_offset, &guess->tid, sizeof guess->tid, 0};
+        }
+        if (headers && !guess->header)
             continue;
-        if (len > guess->ahead_capacity) {
-            unsigned char *bigger = realloc(guess->ahead_buf, len);
-            if (!bigger)
+        if (legacy && (!guess->legacy || guess->legacy->count == 0 ||
+                       frame_size > REMOTE_WINDOW_EXTRA_SIZE))
+            continue;
+        if (!legacy) {
+            if (guess->chunk_used == 0)
                 continue;
-            guess->ahead_buf = bigger;
-            guess->ahead_capacity = len;
+            size_t len = guess->chunk_used +
+                         (guess->chunk_steady ? TARGET_AHEAD_SLACK_STEADY : TARGET_AHEAD_SLACK);
+            if (len > TARGET_CHUNK_MAX)
+                continue;
+            if (len > guess->ahead_capacity) {
+                unsigned char *bigger = realloc(guess->ahead_buf, len);
+                if (!bigger)
+                    continue;
+                guess->ahead_buf = bigger;
+                guess->ahead_capacity = len;
+            }
+            guess->ahead_at = n;
+            target->ahead[n++] = (struct remote_request){guess->chunk, guess->ahead_buf, len, 0};
         }
         guess->ahead = 1;
-        guess->ahead_at = n;
-        target->ahead[n++] = (struct remote_request){guess->chunk, guess->ahead_buf, len, 0};
         guess->ahead_codes = headers ? guess->count : 0;
         for (size_t c = 0; c < guess->ahead_codes; c++) {
             uint32_t at = dedupe ? target_ahead_seen(target, guess->addr[c], (uint32_t)n)
@@ -233,11 +252,19 @@ static size_t target_plan_ahead(struct target *target)
                 target->ahead[n++] =
                     (struct remote_request){guess->addr[c], guess->header[c], header_size, 0};
         }
-        guess->ahead_frames = guess->frame_count;
         guess->ahead_frames_at = n;
-        for (size_t f = 0; f < guess->ahead_frames; f++)
-            target->ahead[n++] = (struct remote_request){guess->frame_addr[f], guess->ahead_frame[f],
-                                                         guess->frame_len[f], 0};
+        if (legacy) {
+            struct legacy_frames *frames = guess->legacy;
+            guess->ahead_frames = frames->count;
+            for (size_t f = 0; f < frames->count; f++)
+                target->ahead[n++] =
+                    (struct remote_request){frames->addr[f], frames->buf[f], frame_size, 0};
+        } else {
+            guess->ahead_frames = guess->frame_count;
+            for (size_t f = 0; f < guess->ahead_frames; f++)
+                target->ahead[n++] = (struct remote_request){
+                    guess->frame_addr[f], guess->ahead_frame[f], guess->frame_len[f], 0};
+        }
     }
     return n;
 }
@@ -289,27 +316,29 @@ static struct code_guess *target_code_guess(struct target *target, size_t index)
         guess->chunk_used = 0;
         guess->chunk_steady = 0;
         guess->ahead = 0;
+        if (guess->legacy)
+            guess->legacy->count = 0;
     }
     return guess;
 }
 
 /* Serves this tick's walk from the reads made ahead for its slot, when the
- * thread's chunk is the one read and its stack fits in what was read. */
+ * thread's chunk is the one read and its stack fits in what was read
+ * (<=3.10, legacy: no chunk, last tick's frame objects). */
 static int target_use_ahead(struct target *target, struct code_guess *guess, uint64_t chunk,
-                            size_t need)
+                            size_t need, int legacy)
 {
-    if (!guess || !guess->ahead || guess->chunk != chunk)
-        return 0;
-    const struct remote_request *read = &target->ahead[guess->ahead_at];
-    if (!read->ok || need > read->len)
+    if (!guess || !guess->ahead)
         return 0;
     struct remote_window *window = &target->window;
-    struct remote_request request;
-    if (remote_window_prepare(window, chunk, read->len, &request) != 0 || need > request.len)
-        return 0;
-    memcpy(request.buf, read->buf, request.len);
-    request.ok = 1;
-    remote_window_commit(window, &request);
+    if (!legacy) {
+        const struct remote_request *read = &target->ahead[guess->ahead_at];
+        if (guess->chunk != chunk || !read->ok || need > read->len)
+            return 0;
+        remote_window_use(window, chunk, read->buf, read->len);
+        if (need > window->len)
+            return 0;
+    }
     /* Code headers: usable only where the generation does not vouch for the cache. */
     size_t codes = target->codes.generation == 0 ? guess->ahead_codes : 0;
     for (size_t i = 0; i < guess->count; i++) {
@@ -318,15 +347,8 @@ static int target_use_ahead(struct target *target, struct code_guess *guess, uin
         else
             guess->request[i].ok = 0;
     }
-    const struct remote_request *frames = &target->ahead[guess->ahead_frames_at];
+    window->extras = &target->ahead[guess->ahead_frames_at];
     window->extra_count = guess->ahead_frames;
-    for (size_t i = 0; i < window->extra_count; i++) {
-        window->extra_addr[i] = frames[i].addr;
-        window->extra_len[i] = frames[i].len;
-        window->extra_ok[i] = frames[i].ok;
-        if (frames[i].ok)
-            memcpy(window->extra_buf[i], frames[i].buf, frames[i].len);
-    }
     return 1;
 }
 
@@ -346,12 +368,9 @@ static void target_read_now(struct target *target, struct code_guess *guess, int
     for (size_t i = 0; i < guessed_codes; i++)
         requests[n++] = (struct remote_request){guess->addr[i], guess->header[i], header_size, 0};
     size_t frames_at = n;
-    for (size_t i = 0; windowed && guess && i < guess->frame_count; i++) {
-        window->extra_addr[i] = guess->frame_addr[i];
-        window->extra_len[i] = guess->frame_len[i];
-        requests[n++] = (struct remote_request){guess->frame_addr[i], window->extra_buf[i],
+    for (size_t i = 0; windowed && guess && i < guess->frame_count; i++)
+        requests[n++] = (struct remote_request){guess->frame_addr[i], guess->ahead_frame[i],
                                                 guess->frame_len[i], 0};
-    }
     if (n > 0)
         remote_read_batch(&target->live.base, requests, n);
     for (size_t i = 0; guess && i < guess->count; i++) {
@@ -362,10 +381,23 @@ static void target_read_now(struct target *target, struct code_guess *guess, int
     }
     if (windowed) {
         remote_window_commit(window, &requests[0]);
+        window->extras = &requests[frames_at];
         window->extra_count = n - frames_at;
-        for (size_t i = 0; i < window->extra_count; i++)
-            window->extra_ok[i] = requests[frames_at + i].ok;
     }
+}
+
+/* <=3.10: remembers the walk's frame objects, to read them ahead next tick. */
+static void target_remember_legacy(struct code_guess *guess, const struct frame_walk *walk)
+{
+    if (!guess->legacy) {
+        guess->legacy = malloc(sizeof *guess->legacy);
+        if (!guess->legacy)
+            return;
+    }
+    size_t count = walk->depth < TARGET_LEGACY_FRAMES ? walk->depth : TARGET_LEGACY_FRAMES;
+    for (size_t i = 0; i < count; i++)
+        guess->legacy->addr[i] = walk->frames[i].addr;
+    guess->legacy->count = count;
 }
 
 int target_walk_frames(struct target *target, size_t index)
@@ -377,10 +409,12 @@ int target_walk_frames(struct target *target, size_t index)
     struct remote_window *window = &target->window;
     remote_window_clear(window);
     uint64_t chunk = thread->datastack_chunk;
+    int legacy = layout->frame_kind == FRAME_OBJECTS;
     int windowed = layout->frame_kind == FRAME_INTERPRETER && chunk != 0 &&
                    thread->innermost > chunk && thread->innermost - chunk < TARGET_CHUNK_MAX;
     size_t need = windowed ? target_chunk_need(layout, chunk, thread->innermost) : 0;
-    if (!windowed || !target_use_ahead(target, guess, chunk, need)) {
+    int ahead = (windowed || legacy) && target_use_ahead(target, guess, chunk, need, legacy);
+    if (!ahead) {
         windowed = windowed && remote_window_prepare(window, chunk, need, &requests[0]) == 0;
         target_read_now(target, guess, windowed, requests);
     }
@@ -390,8 +424,10 @@ int target_walk_frames(struct target *target, size_t index)
         guess->chunk_steady = windowed && guess->chunk_used == need;
         guess->chunk_used = windowed ? need : 0;
     }
-    struct remote *mem = windowed ? &window->base : &target->live.base;
+    struct remote *mem = windowed || legacy ? &window->base : &target->live.base;
     int rc = frames_walk(mem, layout, thread->innermost, &target->walk);
+    if (guess && legacy && rc == 0)
+        target_remember_legacy(guess, &target->walk);
     if (guess && windowed) {
         /* Frames that were outside every range: read them ahead next time. */
         if (window->missed_count > 0 || rc != 0) {
@@ -492,8 +528,26 @@ uint64_t target_native_tid(struct target *target, const struct thread_state_info
         if (target->tid_offset < 0)
             return 0;
     }
-    return pid_namespace_host_tid(
-        &target->pidns, thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id));
+    /* Its slot, when thread is one of target->threads (by address: callers
+     * may pass a copy, and pointers into two arrays must not be subtracted). */
+    uintptr_t at = (uintptr_t)thread, base = (uintptr_t)target->threads;
+    size_t index = at >= base && at - base < sizeof target->threads &&
+                           (at - base) % sizeof *thread == 0
+                       ? (at - base) / sizeof *thread
+                       : SIZE_MAX;
+    struct code_guess *guess =
+        index < target->thread_count && index < THREADS_GUESS_MAX ? &target->code_guess[index] : NULL;
+    uint64_t tid;
+    if (guess && guess->tid_ahead && guess->pthread == thread->thread_id &&
+        target->ahead[guess->tid_at].ok)
+        tid = guess->tid > 0 ? (uint64_t)guess->tid : 0;
+    else
+        tid = thread_ids_native(&target->live.base, target->tid_offset, thread->thread_id);
+    if (guess) {
+        guess->pthread = thread->thread_id;
+        guess->tid_ahead = 0;
+    }
+    return pid_namespace_host_tid(&target->pidns, tid);
 }
 
 static const char *target_lookup_name(struct target *target, uint64_t thread_id)

@@ -20,6 +20,16 @@ struct native_state;
 /* The code objects a thread ran last tick: their headers are read in the
  * same call as its frames, on the guess that the stack is mostly unchanged. */
 #define TARGET_GUESS_CODES 64
+
+/* <=3.10: the frame objects (innermost first) a thread had last tick, read
+ * ahead in the thread list's call; frames past these are read one a call. */
+#define TARGET_LEGACY_FRAMES 64
+struct legacy_frames {
+    size_t count;
+    uint64_t addr[TARGET_LEGACY_FRAMES];
+    unsigned char buf[TARGET_LEGACY_FRAMES][REMOTE_WINDOW_EXTRA_SIZE];
+};
+
 struct code_guess {
     uint64_t tstate;
     /* Frames read outside the chunk last tick (3.11+: entry frames on the C
@@ -50,6 +60,13 @@ struct code_guess {
     unsigned char *ahead_buf;
     size_t ahead_capacity;
     unsigned char ahead_frame[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
+    struct legacy_frames *legacy; /* <=3.10, allocated on first use */
+    /* <=3.10: the kernel tid in the thread's struct pthread, read ahead when
+     * its pthread_t is the one of last tick (else read on its own). */
+    uint64_t pthread;
+    int32_t tid;
+    int tid_ahead;  /* read ahead this tick, as target->ahead[tid_at] */
+    size_t tid_at;
 };
 
 /* Room read past last tick's stack, so a stack that grew a little still
@@ -57,7 +74,7 @@ struct code_guess {
  * them copied 1 KiB each a tick for nothing). */
 #define TARGET_AHEAD_SLACK 1024
 #define TARGET_AHEAD_SLACK_STEADY 256
-#define TARGET_AHEAD_PER_SLOT (1 + TARGET_GUESS_CODES + REMOTE_WINDOW_EXTRAS)
+#define TARGET_AHEAD_PER_SLOT (2 + TARGET_GUESS_CODES + TARGET_LEGACY_FRAMES)
 
 struct target {
     int pid;

@@ -79,6 +79,11 @@ int frames_check_type(struct remote *mem, const struct layout *layout, uint64_t 
     return 1;
 }
 
+uint64_t frames_read_size(const struct layout *layout)
+{
+    return frames_prefix_size(layout);
+}
+
 int frames_walk(struct remote *mem, const struct layout *layout, uint64_t innermost,
                 struct frame_walk *walk)
 {

@@ -68,6 +68,9 @@ int frames_incomplete(const struct raw_frame *frame, int firsttraceable);
 int frames_check_type(struct remote *mem, const struct layout *layout, uint64_t type_addr,
                       const char *name, uint64_t *known);
 
+/* Bytes frames_walk reads at each frame's address (for reading them ahead). */
+uint64_t frames_read_size(const struct layout *layout);
+
 /* Walks from the innermost frame pointer taken from the thread state (for
  * <=3.10 a PyFrameObject *, for 3.11+ a _PyInterpreterFrame *).  Returns 0,
  * or -1 when a frame could not be read (a torn read: drop the sample). */

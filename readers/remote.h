@@ -116,15 +116,16 @@ struct remote_window {
     struct remote *under;
     uint64_t addr;
     size_t len; /* 0: no window loaded */
+    const unsigned char *data; /* the range: buf, or a buffer the caller owns */
     unsigned char *buf;
     size_t capacity;
-    /* Small extra ranges read in the same batch (frames outside the chunk
-     * last time), and the small reads that missed every range this time. */
+    /* Small extra ranges read in the same batch (3.11+: frames outside the
+     * chunk last time; <=3.10: every frame object of last tick), as requests
+     * the caller owns (valid while the window is used; the failed ones are
+     * skipped); and the small reads that missed every range this time. */
+    const struct remote_request *extras;
     size_t extra_count;
-    uint64_t extra_addr[REMOTE_WINDOW_EXTRAS];
-    size_t extra_len[REMOTE_WINDOW_EXTRAS];
-    int extra_ok[REMOTE_WINDOW_EXTRAS];
-    unsigned char extra_buf[REMOTE_WINDOW_EXTRAS][REMOTE_WINDOW_EXTRA_SIZE];
+    size_t extra_next; /* the extra looked at first: walks read them in order */
     size_t missed_count;
     uint64_t missed_addr[REMOTE_WINDOW_EXTRAS];
     size_t missed_len[REMOTE_WINDOW_EXTRAS];
@@ -137,6 +138,9 @@ int remote_window_load(struct remote_window *window, uint64_t addr, size_t len);
 int remote_window_prepare(struct remote_window *window, uint64_t addr, size_t len,
                           struct remote_request *request);
 void remote_window_commit(struct remote_window *window, const struct remote_request *request);
+/* Serves [addr, addr+len) from data, which the caller owns and keeps. */
+void remote_window_use(struct remote_window *window, uint64_t addr, const unsigned char *data,
+                       size_t len);
 void remote_window_clear(struct remote_window *window);
 void remote_window_free(struct remote_window *window);
 

@@ -20,13 +20,15 @@ static int remote_window_read(struct remote *self, uint64_t addr, void *buf, siz
 {
     struct remote_window *window = (struct remote_window *)self;
     if (remote_window_inside(window->addr, window->len, addr, len)) {
-        memcpy(buf, window->buf + (addr - window->addr), len);
+        memcpy(buf, window->data + (addr - window->addr), len);
         return 0;
     }
-    for (size_t i = 0; i < window->extra_count; i++) {
-        if (window->extra_ok[i] &&
-            remote_window_inside(window->extra_addr[i], window->extra_len[i], addr, len)) {
-            memcpy(buf, window->extra_buf[i] + (addr - window->extra_addr[i]), len);
+    for (size_t k = 0, n = window->extra_count; k < n; k++) {
+        size_t i = (window->extra_next + k) % n;
+        const struct remote_request *extra = &window->extras[i];
+        if (extra->ok && remote_window_inside(extra->addr, extra->len, addr, len)) {
+            memcpy(buf, (const unsigned char *)extra->buf + (addr - extra->addr), len);
+            window->extra_next = i + 1;
             return 0;
         }
     }
@@ -73,7 +75,16 @@ int remote_window_prepare(struct remote_window *window, uint64_t addr, size_t le
 void remote_window_commit(struct remote_window *window, const struct remote_request *request)
 {
     window->addr = request->addr;
+    window->data = window->buf;
     window->len = request->ok ? request->len : 0;
+}
+
+void remote_window_use(struct remote_window *window, uint64_t addr, const unsigned char *data,
+                       size_t len)
+{
+    window->addr = addr;
+    window->data = data;
+    window->len = len > REMOTE_WINDOW_MAX ? REMOTE_WINDOW_MAX : len;
 }
 
 int remote_window_load(struct remote_window *window, uint64_t addr, size_t len)
@@ -89,7 +100,9 @@ int remote_window_load(struct remote_window *window, uint64_t addr, size_t len)
 void remote_window_clear(struct remote_window *window)
 {
     window->len = 0;
+    window->extras = NULL;
     window->extra_count = 0;
+    window->extra_next = 0;
     window->missed_count = 0;
 }
 
