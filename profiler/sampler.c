@@ -313,11 +313,25 @@ int sampler_tick(struct target *target, const struct options *options, struct st
 /* How late a sleep wakes up, learnt as we go (a VM can add hundreds of µs). */
 static uint64_t sampler_wake_latency_ns = 100000;
 
+/* Periods this long or longer are waited for by sleeping alone: a wake-up
+ * late by the wake latency (tens of µs) is noise against a millisecond, and
+ * spinning the rest would take that CPU time from the target (measured:
+ * 100 Hz cost a pinned target up to 3%, more than 1 kHz did). */
+#define SAMPLER_SLEEP_ONLY_NS 1000000ull
+
 /* Sleeps until shortly before deadline, then spins the rest: waking from a
  * sleep is too late by the wake latency, which at high rates is longer than
- * the period itself.  At low rates almost all of the wait is a sleep. */
-static void sampler_wait_until(uint64_t deadline)
+ * the period itself.  At 1 kHz and below, only sleeps. */
+static void sampler_wait_until(uint64_t deadline, uint64_t period)
 {
+    if (period >= SAMPLER_SLEEP_ONLY_NS) {
+        struct timespec when = {(time_t)(deadline / 1000000000ull),
+                                (long)(deadline % 1000000000ull)};
+        while (!sampler_stop_requested &&
+               clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL) == EINTR) {
+        }
+        return;
+    }
     uint64_t now = monotonic_ns();
     if (deadline > now + sampler_wake_latency_ns + 20000) {
         uint64_t wake = deadline - sampler_wake_latency_ns;
@@ -424,7 +438,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
         if (end && deadline >= end) {
             /* The next tick would fall at or past the end: the recording spans
              * exactly the duration asked for. */
-            sampler_wait_until(end);
+            sampler_wait_until(end, period);
             break;
         }
         if (now > deadline) {
@@ -441,7 +455,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
         }
         if ((stats->ticks & 63) == 0 && sampler_target_gone(target, stats))
             break;
-        sampler_wait_until(deadline);
+        sampler_wait_until(deadline, period);
     }
     if (stops)
         blocking_detach(&sampler_blocking);

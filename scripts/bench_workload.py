@@ -1,8 +1,8 @@
 """Workloads for scripts/bench (runs on CPython 3.8+).
 
   bench_workload.py forever DEPTH     recurse to DEPTH, then spin on CPU until killed
-  bench_workload.py fixed DEPTH N     recurse to DEPTH, do N units of CPU work, print the
-                                      wall and CPU seconds it took
+  bench_workload.py fixed DEPTH N     pinned to the last CPU, recurse to DEPTH, do N units
+                                      of CPU work, print the wall and CPU seconds it took
   bench_workload.py tasks N           an asyncio loop with N named tasks suspended three
                                       coroutines deep and one task spinning on CPU
   bench_workload.py threads N         N threads in every state: a quarter each spinning,
@@ -10,6 +10,7 @@
   bench_workload.py parked-threads N  N threads: 2 spinning, the rest sleeping, waiting on
                                       a lock or reading a socket
 """
+import os
 import sys
 import time
 
@@ -117,6 +118,10 @@ def main():
         descend(depth, spin_forever)
     else:
         units = int(sys.argv[3])
+        # One CPU, the same every run: this CI VM's two vCPUs run this loop at
+        # 1.7 s and 3.0 s, which made the slowdown figures noise.
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
 
         def fixed():
             start, cpu = time.perf_counter(), time.process_time()
