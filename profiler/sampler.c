@@ -4,8 +4,8 @@
  * through the code cache and counts the stack in the store.  Deadlines are
  * absolute (start + n * period), so a slow tick does not shift later ones:
  * a tick that overran is followed at once by one late tick, and deadlines
- * older than that are counted as missed, never caught up in a burst.  A torn read drops that thread's stack for this tick
- * and is counted. */
+ * older than that are counted as missed, never caught up in a burst.  A torn
+ * read drops that thread's stack for this tick and is counted. */
 #include "sampler.h"
 
 #include <errno.h>
@@ -315,8 +315,8 @@ static uint64_t sampler_wake_latency_ns = 100000;
 
 /* Periods this long or longer are waited for by sleeping alone: a wake-up
  * late by the wake latency (tens of µs) is noise against a millisecond, and
- * spinning the rest would take that CPU time from the target (measured:
- * 100 Hz cost a pinned target up to 3%, more than 1 kHz did). */
+ * spinning the rest would take that CPU from whatever runs there, the
+ * target included. */
 #define SAMPLER_SLEEP_ONLY_NS 1000000ull
 
 /* Sleeps until shortly before deadline, then spins the rest: waking from a
