@@ -57,3 +57,18 @@ def test_wall_mode_samples_every_thread_on_every_tick(recordings):
     for sleeper in ("sleeper", "MainThread"):
         assert counts[sleeper] >= 0.8 * counts["busy"], counts
     assert profile.samples_containing("sleeps_off_the_cpu") == counts["sleeper"]
+
+
+def test_cpu_mode_under_blocking_samples_the_busy_thread(any_python, profiler, tmp_path):
+    """--blocking stops every thread while it is read: a thread stopped outside a system
+    call was running, so --mode cpu keeps it (this recorded nothing before 2026-11-30).
+    The sampler logic is the same on every version: one interpreter."""
+    output = tmp_path / "cpu-blocking.txt"
+    with Workload(any_python, "busy_and_sleeping_threads.py") as workload:
+        run = profiler.run("--mode", "cpu", "--blocking", "-r", RATE, "-d", "1", "-o", output,
+                           "--pid", workload.pid)
+    assert run.returncode == 0, run.describe()
+    counts = samples_per_thread(workload, parse_collapsed(output.read_bytes()))
+    assert counts["busy"] >= 0.25 * RATE, "%s\n%s" % (counts, run.describe())
+    for sleeper in ("sleeper", "MainThread"):
+        assert counts[sleeper] <= 0.1 * counts["busy"], counts
