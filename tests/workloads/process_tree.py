@@ -62,7 +62,9 @@ def run_all():
         list(executor.map(executor_work, [0.15] * 4))
     print("phase executor done", flush=True)
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child_script.py")
-    subprocess.run([sys.executable, script], check=True)
+    # 1 s of work: under ASan on a loaded machine, opening the new process as a
+    # target took longer than the default 0.3 s (the child exited before ready)
+    subprocess.run([sys.executable, script, "1"], check=True)
     print("phase script done", flush=True)
     forkserver = multiprocessing.get_context("forkserver")
     for i in range(10):
