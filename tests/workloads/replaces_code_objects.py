@@ -1,7 +1,6 @@
 """Code objects replaced all the time, at addresses the allocator hands out again.
 
-Each round execs a freshly generated function, calls it for a few milliseconds and drops
-it; every other round rewrites a module on disk and reloads it instead.  Consecutive
+Each round execs a freshly generated function, calls it for 20 ms and drops it; every other round rewrites a module on disk and reloads it instead.  Consecutive
 functions have the same shape, so a new code object (and its name, file name and line
 table) usually lands where the last one was freed: a profiler that caches code objects by
 address must notice.
@@ -23,7 +22,7 @@ import tempfile
 import threading
 import time
 
-SPIN_SECONDS = 0.003
+SPIN_SECONDS = 0.02  # most of the time in a generated function, even on a loaded machine
 PADDINGS = 40  # the def line moves through 1..40, so consecutive functions differ in line
 GENERATED = "{pad}def gen_{n}_line{line}(until):\n    while perf_counter() < until: pass\n"
 RELOADED = ("from time import perf_counter\n{pad}def reloaded_{n}_line{line}(until):\n"
