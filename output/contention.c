@@ -28,10 +28,18 @@
 
 #define CONTENTION_TOP 10
 
+#define SITE_HOLDERS 8 /* lock holders kept per site */
+#define SITE_HOLDERS_SHOWN 4 /* ... and named in the text */
+
 struct site {
     uint32_t frame;    /* innermost frame, index into profile.frames */
     uint64_t count;
     uint64_t threads;  /* bit per thread index (first 64 threads), to list who waits */
+    /* lock-wait: the threads seen holding the lock (index + 1, 0 unused) and
+     * in how many samples; held_known: samples whose holder was found */
+    uint32_t holder[SITE_HOLDERS];
+    uint64_t holder_count[SITE_HOLDERS];
+    uint64_t held_known;
 };
 
 struct sites {
@@ -54,13 +62,29 @@ struct contention {
     struct process_report processes; /* empty without process roots */
 };
 
-static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count)
+/* Counts `count` samples held by `holder` (thread index + 1, 0 unknown). */
+static void site_holder_add(struct site *site, uint32_t holder, uint64_t count)
+{
+    if (holder == 0)
+        return;
+    site->held_known += count;
+    for (int k = 0; k < SITE_HOLDERS; k++)
+        if (site->holder[k] == holder || site->holder[k] == 0) {
+            site->holder[k] = holder;
+            site->holder_count[k] += count;
+            return;
+        }
+}
+
+static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint64_t count,
+                     uint32_t holder)
 {
     for (size_t i = 0; i < sites->count; i++)
         if (sites->items[i].frame == frame) {
             sites->items[i].count += count;
             if (thread < 64)
                 sites->items[i].threads |= UINT64_C(1) << thread;
+            site_holder_add(&sites->items[i], holder, count);
             return 0;
         }
     if (sites->count == sites->capacity) {
@@ -71,9 +95,27 @@ static int sites_add(struct sites *sites, uint32_t frame, uint32_t thread, uint6
         sites->items = bigger;
         sites->capacity = size;
     }
-    sites->items[sites->count++] =
-        (struct site){frame, count, thread < 64 ? UINT64_C(1) << thread : 0};
+    struct site *site = &sites->items[sites->count++];
+    memset(site, 0, sizeof *site);
+    site->frame = frame;
+    site->count = count;
+    site->threads = thread < 64 ? UINT64_C(1) << thread : 0;
+    site_holder_add(site, holder, count);
     return 0;
+}
+
+/* Most samples first. */
+static void site_holders_sort(struct site *site)
+{
+    for (int i = 1; i < SITE_HOLDERS; i++)
+        for (int k = i; k > 0 && site->holder_count[k] > site->holder_count[k - 1]; k--) {
+            uint32_t h = site->holder[k];
+            uint64_t n = site->holder_count[k];
+            site->holder[k] = site->holder[k - 1];
+            site->holder_count[k] = site->holder_count[k - 1];
+            site->holder[k - 1] = h;
+            site->holder_count[k - 1] = n;
+        }
 }
 
 static int site_compare(const void *a, const void *b)
@@ -98,7 +140,10 @@ static int contention_by_stack(struct contention *c)
         uint32_t frame;
         if ((state == STATE_LOCK_WAIT || state == STATE_IO_WAIT || state == STATE_SLEEPING) &&
             profile_innermost_code_frame(p, stack, &frame) &&
-            sites_add(&c->waits[state], frame, stack->thread, stack->count) != 0)
+            sites_add(&c->waits[state], frame, stack->thread, stack->count,
+                      state == STATE_LOCK_WAIT && stack->holder <= p->thread_count
+                          ? stack->holder
+                          : 0) != 0)
             return -1;
     }
     return 0;
@@ -140,7 +185,7 @@ static int contention_by_tick(struct contention *c)
             c->ticks_waited += waited;
             uint32_t frame;
             if (waited && holder && profile_innermost_code_frame(p, holder, &frame) &&
-                sites_add(&c->gil_holders, frame, holder->thread, 1) != 0)
+                sites_add(&c->gil_holders, frame, holder->thread, 1, 0) != 0)
                 return -1;
             at = end;
         }
@@ -189,6 +234,8 @@ static int contention_compute(struct contention *c, const struct profile *p,
     for (int s = 0; s < STATE_COUNT; s++)
         if (c->waits[s].count > 1) /* qsort of an empty (NULL) array is undefined */
             qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
+    for (size_t i = 0; i < c->waits[STATE_LOCK_WAIT].count; i++)
+        site_holders_sort(&c->waits[STATE_LOCK_WAIT].items[i]);
     if (c->gil_holders.count > 1)
         qsort(c->gil_holders.items, c->gil_holders.count, sizeof(struct site), site_compare);
     return 0;
@@ -228,7 +275,18 @@ static void text_sites(struct sticky_out *out, const struct contention *c, const
                       (unsigned long long)s->count,
                       frame_label(c->profile, s->frame, label, sizeof label));
         text_threads_of(out, c->profile, s->threads);
-        sticky_printf(out, "]\n");
+        sticky_printf(out, "]");
+        int holders = 0;
+        while (holders < SITE_HOLDERS && s->holder[holders])
+            holders++;
+        for (int k = 0; k < holders && k < SITE_HOLDERS_SHOWN; k++)
+            sticky_printf(out, "%s%s %.0f%%", k ? ", " : "  held by ",
+                          c->profile->threads[s->holder[k] - 1].name,
+                          share(s->holder_count[k], s->held_known));
+        if (holders > SITE_HOLDERS_SHOWN)
+            sticky_printf(out, ", %s%d more", holders == SITE_HOLDERS ? ">= " : "",
+                          holders - SITE_HOLDERS_SHOWN);
+        sticky_printf(out, "\n");
     }
 }
 
@@ -428,7 +486,20 @@ static void json_sites(struct sticky_out *out, const struct contention *c, const
                               (unsigned long long)c->profile->threads[t].tid);
                 first = 0;
             }
-        sticky_printf(out, "]}");
+        sticky_printf(out, "]");
+        if (sites == &c->waits[STATE_LOCK_WAIT]) {
+            sticky_printf(out, ",\"holder_known_samples\":%llu,\"holders\":[",
+                          (unsigned long long)s->held_known);
+            for (int k = 0; k < SITE_HOLDERS && s->holder[k]; k++) {
+                const struct profile_thread *h = &c->profile->threads[s->holder[k] - 1];
+                sticky_printf(out, "%s{\"tid\":%llu,\"name\":", k ? "," : "",
+                              (unsigned long long)h->tid);
+                json_string(out, h->name);
+                sticky_printf(out, ",\"samples\":%llu}", (unsigned long long)s->holder_count[k]);
+            }
+            sticky_printf(out, "]");
+        }
+        sticky_printf(out, "}");
     }
     sticky_printf(out, "]");
 }

@@ -18,8 +18,8 @@
 #define PCP_MAGIC "\x89PCP\r\n\x1a\n"
 #define PCP_MAGIC_LEN 8
 /* 2: + PCP_TASKS; 3: + lifecycle records; 4: + processes (PCP_PROCESS,
- * PCP_THREAD_IN); older files still read */
-#define PCP_VERSION 4
+ * PCP_THREAD_IN); 5: + PCP_STACK_HELD; older files still read */
+#define PCP_VERSION 5
 #define PCP_BLOCK_MAGIC "BLK1"
 /* Blocks larger than this (raw or packed) are corrupt. */
 #define PCP_BLOCK_MAX (64u << 20)
@@ -57,6 +57,9 @@ enum pcp_record {
      * and a thread in one (PCP_THREAD's fields, then the process id) */
     PCP_PROCESS = 13,
     PCP_THREAD_IN = 14,
+    /* version 5: a lock-wait stack whose lock's holder is known: PCP_STACK's
+     * fields with the holder's thread id after the task */
+    PCP_STACK_HELD = 15,
 };
 
 #endif

@@ -169,15 +169,17 @@ int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t n
 }
 
 int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int state, int holds_gil,
-                    uint32_t task, const uint32_t *frames, uint32_t depth)
+                    uint32_t task, uint32_t holder, const uint32_t *frames, uint32_t depth)
 {
-    if (pcp_record(w, PCP_STACK, 6 + (size_t)depth, 0) != 0)
+    if (pcp_record(w, holder ? PCP_STACK_HELD : PCP_STACK, 7 + (size_t)depth, 0) != 0)
         return -1;
     pcp_put_varint(w, id);
     pcp_put_varint(w, thread);
     pcp_put_varint(w, (uint64_t)state);
     pcp_put_varint(w, holds_gil ? 1 : 0);
     pcp_put_varint(w, task == UINT32_MAX ? 0 : (uint64_t)task + 1);
+    if (holder)
+        pcp_put_varint(w, holder - 1);
     pcp_put_varint(w, depth);
     for (uint32_t i = 0; i < depth; i++)
         pcp_put_varint(w, frames[i]);

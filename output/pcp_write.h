@@ -41,8 +41,9 @@ int pcp_write_frame(struct pcp_writer *w, uint32_t id, uint32_t name, uint32_t f
 int pcp_write_process(struct pcp_writer *w, uint32_t id, int pid, int ppid, uint32_t name);
 int pcp_write_thread(struct pcp_writer *w, uint32_t id, uint64_t tid, uint32_t name,
                      int from_python, uint32_t process);
+/* task: UINT32_MAX none; holder: the lock holder's thread id + 1, 0 none */
 int pcp_write_stack(struct pcp_writer *w, uint32_t id, uint32_t thread, int state, int holds_gil,
-                    uint32_t task, const uint32_t *frames, uint32_t depth); /* task: UINT32_MAX none */
+                    uint32_t task, uint32_t holder, const uint32_t *frames, uint32_t depth);
 int pcp_write_tick(struct pcp_writer *w, uint64_t delta_ns, const uint32_t *stacks, size_t count);
 int pcp_write_tasks(struct pcp_writer *w, const struct profile_task_count *count);
 int pcp_write_task_cycle(struct pcp_writer *w, uint64_t time_ns, uint32_t tasks);

@@ -60,6 +60,10 @@ struct profile_stack {
     int state;              /* enum sample_state */
     int holds_gil;
     const char *task;       /* innermost asyncio task running, NULL when none */
+    /* lock-wait: the thread holding the lock waited for, as its index into
+     * profile.threads + 1; 0 when unknown (readers/lock_refs.h says when it
+     * is known) */
+    uint32_t holder;
 };
 
 /* One sample in time order (only when the view was built with them). */

@@ -119,19 +119,21 @@ static int pcp_keep(struct pcp_reader *r, uint32_t stack)
     return 1;
 }
 
-static int pcp_record_stack(struct pcp_reader *r, struct pcp_cursor *c)
+static int pcp_record_stack(struct pcp_reader *r, struct pcp_cursor *c, int held)
 {
     uint64_t id = pcp_varint(c), thread = pcp_varint(c), state = pcp_varint(c);
-    uint64_t gil = pcp_varint(c), task = pcp_varint(c), depth = pcp_varint(c);
-    uint32_t store_thread_id, task_id = STORE_NO_TASK;
+    uint64_t gil = pcp_varint(c), task = pcp_varint(c);
+    uint64_t holder = held ? pcp_varint(c) : 0, depth = pcp_varint(c);
+    uint32_t store_thread_id, task_id = STORE_NO_TASK, holder_id = 0;
     if (c->bad || depth > FRAMES_MAX_DEPTH + 1 || state >= STATE_COUNT ||
         pcp_ids_get(&r->threads, thread, &store_thread_id) != 0 ||
-        (task && pcp_ids_get(&r->strings, task - 1, &task_id) != 0))
+        (task && pcp_ids_get(&r->strings, task - 1, &task_id) != 0) ||
+        (held && pcp_ids_get(&r->threads, holder, &holder_id) != 0))
         return -1;
     for (uint64_t i = 0; i < depth; i++)
         if (pcp_ids_get(&r->frames, pcp_varint(c), &r->frame_ids[i]) != 0 || c->bad)
             return -1;
-    struct store_sample_info info = {0, (int)state, gil != 0, task_id};
+    struct store_sample_info info = {0, (int)state, gil != 0, task_id, held ? holder_id + 1 : 0};
     uint32_t stack = store_stack(r->store, store_thread_id, &info, r->frame_ids, (uint32_t)depth);
     return stack == INTERN_FAILED ? -1 : pcp_ids_set(&r->stacks, id, stack);
 }
@@ -189,7 +191,8 @@ static int pcp_record(struct pcp_reader *r, struct pcp_cursor *c, int type)
         return tidx == INTERN_FAILED ? -1 : pcp_ids_set(&r->threads, id, tidx);
     }
     case PCP_STACK:
-        return pcp_record_stack(r, c);
+    case PCP_STACK_HELD:
+        return pcp_record_stack(r, c, type == PCP_STACK_HELD);
     case PCP_TICK: {
         uint64_t delta = pcp_varint(c), count = pcp_varint(c);
         if (c->bad || count > (uint64_t)(c->end - c->at))

@@ -98,8 +98,8 @@ static int pcp_stream_definitions(struct pcp_stream *stream, struct store *store
         struct store_stack_parts parts;
         store_stack_parts(store, (uint32_t)stream->stacks_sent, &parts);
         if (pcp_write_stack(&stream->writer, (uint32_t)stream->stacks_sent, parts.thread,
-                            parts.state, parts.holds_gil, parts.task, parts.frames,
-                            parts.depth) != 0)
+                            parts.state, parts.holds_gil, parts.task, parts.holder,
+                            parts.frames, parts.depth) != 0)
             return -1;
     }
     return 0;

@@ -252,7 +252,11 @@ static int sampler_thread(struct target *target, const struct options *options,
         classify ? sampler_state(target, sched, &call, holds_gil, event_loop, native_wait)
                  : STATE_UNKNOWN,
         holds_gil,
-        in_task ? split.innermost_name : STORE_NO_TASK};
+        in_task ? split.innermost_name : STORE_NO_TASK, 0};
+    int held_back = lock_watch_thread(&target->locks, thread->thread_id, thread_state_futex(&call),
+                                      walk, thread_id, &info, ids, depth);
+    if (held_back != 0)
+        return held_back < 0 ? -1 : 0;
     return store_add(store, thread_id, &info, ids, depth);
 }
 
@@ -266,11 +270,17 @@ int sampler_sample(struct target *target, const struct options *options, struct 
     } else {
         if (options->group_tasks || options->check_lifecycle)
             sampler_tasks_begin(target, options, store, stats);
+        /* lock holders need every thread's frames: not in --mode cpu, which
+         * keeps no lock-wait sample */
+        lock_watch_begin(&target->locks, stats->tick_ns, options->mode != MODE_CPU);
         for (size_t i = 0; i < target->thread_count; i++)
             if (sampler_thread(target, options, store, stats, i) != 0) {
                 result = -1;
                 break;
             }
+        if (lock_watch_finish(&target->locks, &target->live.base, &target->runtime.layout,
+                              store) != 0)
+            result = -1;
         if (result == 0 && options->tasks == TASKS_ALL &&
             sampler_tasks_awaiting(target, store, stats) != 0)
             result = -1;

@@ -374,7 +374,7 @@ int sampler_tasks_awaiting(struct target *target, struct store *store,
         if (thread == INTERN_FAILED)
             return -1;
         struct store_sample_info info = {stats->tick_ns - stats->start_ns, STATE_AWAITING, 0,
-                                         split.innermost_name};
+                                         split.innermost_name, 0};
         if (store_add(store, thread, &info, ids, depth) != 0)
             return -1;
     }

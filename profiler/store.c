@@ -119,8 +119,8 @@ void store_thread_parts(const struct store *store, uint32_t id, uint64_t *tid, u
     *process = key.process;
 }
 
-/* A stack's key: thread, state and GIL flag, task, then the frame ids. */
-#define STORE_KEY_HEAD 3
+/* A stack's key: thread, state and GIL flag, task, lock holder, then the frame ids. */
+#define STORE_KEY_HEAD 4
 
 int store_task_count(struct store *store, const struct profile_task_count *count)
 {
@@ -175,6 +175,7 @@ uint32_t store_stack(struct store *store, uint32_t thread, const struct store_sa
     key[0] = thread;
     key[1] = (uint32_t)info->state | (info->holds_gil ? 0x100u : 0u);
     key[2] = info->task;
+    key[3] = info->holder;
     memcpy(key + STORE_KEY_HEAD, frames, depth * sizeof *frames);
     return intern_put(&store->stacks, key, (depth + STORE_KEY_HEAD) * sizeof *key);
 }
@@ -189,6 +190,7 @@ void store_stack_parts(const struct store *store, uint32_t id, struct store_stac
     parts->state = (int)(words[1] & 0xff);
     parts->holds_gil = (words[1] & 0x100u) != 0;
     parts->task = words[2];
+    parts->holder = words[3];
     parts->depth = (uint32_t)(len / sizeof(uint32_t) - STORE_KEY_HEAD);
     parts->frames = words + STORE_KEY_HEAD;
 }
@@ -381,6 +383,7 @@ int store_view(const struct store *store, struct profile *profile)
         stacks[i].task = ids[used + 2] == STORE_NO_TASK
                              ? NULL
                              : intern_key(&store->strings, ids[used + 2], NULL);
+        stacks[i].holder = ids[used + 3] <= thread_count ? ids[used + 3] : 0;
         stacks[i].depth = (uint32_t)(words - STORE_KEY_HEAD);
         stacks[i].frames = ids + used + STORE_KEY_HEAD;
         stacks[i].count = i < store->counts_capacity ? store->counts[i] : 0;

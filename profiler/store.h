@@ -73,6 +73,9 @@ struct store_sample_info {
     int state;        /* enum sample_state */
     int holds_gil;
     uint32_t task;    /* string id of the innermost task's name, or STORE_NO_TASK */
+    /* lock-wait: the thread holding the lock it waits for, as its thread id
+     * + 1; 0 when unknown (readers/lock_refs.h) */
+    uint32_t holder;
 };
 #define STORE_NO_TASK UINT32_MAX
 
@@ -103,6 +106,7 @@ struct store_stack_parts {
     int state;
     int holds_gil;
     uint32_t task; /* string id or STORE_NO_TASK */
+    uint32_t holder; /* thread id + 1 of the lock's holder, 0 unknown */
     uint32_t depth;
     const uint32_t *frames;
 };

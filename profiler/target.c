@@ -89,6 +89,7 @@ int target_open(struct target *target, int pid, char *err, size_t err_len)
 void target_close(struct target *target)
 {
     target_tasks_close(target);
+    lock_watch_free(&target->locks);
     code_cache_free(&target->codes);
     proc_tasks_close(&target->tasks);
     free(target->names);

@@ -10,6 +10,7 @@
 #include "../readers/runtime.h"
 #include "../readers/thread_names.h"
 #include "../readers/threads.h"
+#include "lock_watch.h"
 #include "pid_namespace.h"
 struct native_state;
 #include "proc_tasks.h"
@@ -118,6 +119,7 @@ struct target {
     struct thread_state_info threads[TARGET_MAX_THREADS];
     size_t thread_count;
     uint64_t gil_holder;
+    struct lock_watch locks; /* holders of the locks threads wait for */
     struct frame_walk walk;
     /* asyncio (target_tasks.c): set up by target_tasks_open, else unused */
     struct asyncio_reader asyncio;

@@ -101,6 +101,7 @@ struct layout {
     uint64_t code_name;
     uint64_t code_qualname; /* 3.11+ */
     uint64_t code_firstlineno;
+    uint64_t code_stacksize;  /* int co_stacksize (the lock-holder scan bounds a frame's stack) */
     uint64_t code_names;     /* co_names: tuple of the global and attribute names it uses */
     uint64_t code_linetable; /* co_lnotab <=3.9, co_linetable 3.10+ */
     uint64_t code_code_adaptive; /* 3.11+: first code unit is at code + this */
@@ -165,6 +166,8 @@ struct layout {
     uint64_t method_self;
     uint64_t function_closure;
     uint64_t cell_ref;
+    uint64_t rlock_owner;    /* _thread.RLock: owner's ident (unsigned long / long long) */
+    uint64_t lock_semaphore; /* <=3.12: _thread.lock/RLock's PyThread_type_lock (sem_t *) */
 
     /* Coroutines and the top of a suspended frame's value stack (asyncio) */
     uint64_t gen_frame;          /* <=3.10: PyFrameObject *gi_frame */

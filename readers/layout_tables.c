@@ -77,6 +77,7 @@ static const struct layout layout_3_8 = {
     .code_name = 112,
     .code_qualname = LAYOUT_NONE, /* 3.11+ */
     .code_firstlineno = 40, /* int */
+    .code_stacksize = 32, /* int: slots of its value stack */
     .code_names = 64, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 120, /* co_lnotab (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
@@ -140,6 +141,8 @@ static const struct layout layout_3_8 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 48, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = 16, /* lockobject/rlockobject: PyThread_type_lock, a sem_t * */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -220,6 +223,7 @@ static const struct layout layout_3_9 = {
     .code_name = 112,
     .code_qualname = LAYOUT_NONE, /* 3.11+ */
     .code_firstlineno = 40, /* int */
+    .code_stacksize = 32, /* int: slots of its value stack */
     .code_names = 64, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 120, /* co_lnotab (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
@@ -283,6 +287,8 @@ static const struct layout layout_3_9 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 48, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = 16, /* lockobject/rlockobject: PyThread_type_lock, a sem_t * */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -363,6 +369,7 @@ static const struct layout layout_3_10 = {
     .code_name = 112,
     .code_qualname = LAYOUT_NONE, /* 3.11+ */
     .code_firstlineno = 40, /* int */
+    .code_stacksize = 32, /* int: slots of its value stack */
     .code_names = 64, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 120, /* co_linetable (bytes) */
     .code_code_adaptive = LAYOUT_NONE, /* 3.11+ */
@@ -426,6 +433,8 @@ static const struct layout layout_3_10 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = 16, /* lockobject/rlockobject: PyThread_type_lock, a sem_t * */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = 16, /* PyFrameObject *gi_frame (NULL once finished) */
@@ -504,6 +513,7 @@ static const struct layout layout_3_11 = {
     .code_name = 120,
     .code_qualname = 128,
     .code_firstlineno = 72, /* int */
+    .code_stacksize = 68, /* int: slots of its value stack */
     .code_names = 32, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 184,
@@ -567,6 +577,8 @@ static const struct layout layout_3_11 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = 16, /* lockobject/rlockobject: PyThread_type_lock, a sem_t * */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -645,6 +657,7 @@ static const struct layout layout_3_12 = {
     .code_name = 120,
     .code_qualname = 128,
     .code_firstlineno = 68, /* int */
+    .code_stacksize = 64, /* int: slots of its value stack */
     .code_names = 32, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 192,
@@ -708,6 +721,8 @@ static const struct layout layout_3_12 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = 16, /* lockobject/rlockobject: PyThread_type_lock, a sem_t * */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -786,6 +801,7 @@ static const struct layout layout_3_13 = {
     .code_name = 120,
     .code_qualname = 128,
     .code_firstlineno = 68, /* int */
+    .code_stacksize = 64, /* int: slots of its value stack */
     .code_names = 32, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 200,
@@ -849,6 +865,8 @@ static const struct layout layout_3_13 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = LAYOUT_NONE, /* <=3.12: 3.13+ locks are a PyMutex */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -927,6 +945,7 @@ static const struct layout layout_3_14 = {
     .code_name = 120,
     .code_qualname = 128,
     .code_firstlineno = 68, /* int */
+    .code_stacksize = 64, /* int: slots of its value stack */
     .code_names = 32, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 208,
@@ -990,6 +1009,8 @@ static const struct layout layout_3_14 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = LAYOUT_NONE, /* <=3.12: 3.13+ locks are a PyMutex */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */
@@ -1068,6 +1089,7 @@ static const struct layout layout_3_15 = {
     .code_name = 120,
     .code_qualname = 128,
     .code_firstlineno = 68, /* int */
+    .code_stacksize = 64, /* int: slots of its value stack */
     .code_names = 32, /* tuple of str: the global and attribute names it uses */
     .code_linetable = 136, /* co_linetable (bytes) */
     .code_code_adaptive = 208,
@@ -1131,6 +1153,8 @@ static const struct layout layout_3_15 = {
     .method_self = 24, /* bound method's __self__ */
     .function_closure = 72, /* tuple of cells, or NULL */
     .cell_ref = 16, /* the cell's content */
+    .rlock_owner = 24, /* _thread.RLock: owner's thread ident, 0 when not owned */
+    .lock_semaphore = LAYOUT_NONE, /* <=3.12: 3.13+ locks are a PyMutex */
 
     /* PyGenObject / PyCoroObject and the value stack of a suspended frame */
     .gen_frame = LAYOUT_NONE, /* <=3.10 only */

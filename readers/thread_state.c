@@ -34,6 +34,11 @@ enum {
     SYS_IO_GETEVENTS = 208, SYS_FUTEX_WAITV = 449, SYS_EPOLL_PWAIT2 = 441,
 };
 
+uint64_t thread_state_futex(const struct blocking_call *call)
+{
+    return call->known && call->number == SYS_FUTEX ? call->args[0] : 0;
+}
+
 int thread_state_parse_syscall(const char *text, struct blocking_call *call)
 {
     memset(call, 0, sizeof *call);

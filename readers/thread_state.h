@@ -15,6 +15,9 @@ struct blocking_call {
 /* Parses the text of /proc/PID/task/TID/syscall.  0 or -1. */
 int thread_state_parse_syscall(const char *text, struct blocking_call *call);
 
+/* The futex word a thread blocked in futex() waits on, else 0. */
+uint64_t thread_state_futex(const struct blocking_call *call);
+
 struct thread_view {
     char sched;          /* 'R' on a CPU (or runnable), 'S' off it, 0 unknown */
     int holds_gil;

@@ -353,6 +353,7 @@ static void print_code(void)
     put_none("code_qualname", "3.11+");
 #endif
     OFFSET("code_firstlineno", PyCodeObject, co_firstlineno, "int");
+    OFFSET("code_stacksize", PyCodeObject, co_stacksize, "int: slots of its value stack");
     OFFSET("code_names", PyCodeObject, co_names, "tuple of str: the global and attribute names it uses");
 #if PY_VERSION_HEX < 0x030A0000
     OFFSET("code_linetable", PyCodeObject, co_lnotab, "co_lnotab (bytes)");
@@ -485,6 +486,15 @@ static void print_containers(void)
     OFFSET("method_self", PyMethodObject, im_self, "bound method's __self__");
     OFFSET("function_closure", PyFunctionObject, func_closure, "tuple of cells, or NULL");
     OFFSET("cell_ref", PyCellObject, ob_ref, "the cell's content");
+    /* _thread's lock objects are private to Modules/_threadmodule.c: no header
+     * to take offsetof from; the values were checked on every build with
+     * ctypes (readers/lock_refs.c) */
+    put("rlock_owner", 24, "_thread.RLock: owner's thread ident, 0 when not owned");
+#if PY_VERSION_HEX < 0x030D0000
+    put("lock_semaphore", 16, "lockobject/rlockobject: PyThread_type_lock, a sem_t *");
+#else
+    put_none("lock_semaphore", "<=3.12: 3.13+ locks are a PyMutex");
+#endif
 }
 
 /* What the asyncio reader needs to follow a suspended coroutine to the object

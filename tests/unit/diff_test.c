@@ -84,7 +84,7 @@ static void built_stack(struct built *b, uint64_t count, int state, int gil, con
     if (i == MAX_STACKS || !(b->frame_ids[i] = malloc((depth + 1) * sizeof *frames)))
         abort();
     memcpy(b->frame_ids[i], frames, depth * sizeof *frames);
-    b->stacks[i] = (struct profile_stack){0, depth, b->frame_ids[i], count, state, gil, NULL};
+    b->stacks[i] = (struct profile_stack){0, depth, b->frame_ids[i], count, state, gil, NULL, 0};
     b->profile.samples += count;
 }
 

@@ -88,12 +88,12 @@ static const struct profile_thread threads[] = {{1001, "MainThread", 0}, {1002, 
 static const uint32_t s0[] = {0, 1, 2}, s1[] = {0, 1, 3}, s2[] = {0, 1}, s3[] = {0, 5, 6}, s4[] = {7, 8};
 
 static const struct profile_stack stacks[] = {
-    {0, 3, s0, 4, STATE_RUNNING, 1, NULL},    /* 0 */
-    {0, 3, s1, 2, STATE_GIL_WAIT, 0, NULL},   /* 1 */
-    {0, 2, s2, 1, STATE_LOCK_WAIT, 0, NULL},  /* 2 */
-    {1, 3, s3, 2, STATE_AWAITING, 0, "fetch"}, /* 3 */
-    {1, 2, s4, 1, STATE_IO_WAIT, 1, NULL},    /* 4 */
-    {1, 3, s0, 0, STATE_RUNNING, 1, NULL},    /* 5: no samples */
+    {0, 3, s0, 4, STATE_RUNNING, 1, NULL, 0},    /* 0 */
+    {0, 3, s1, 2, STATE_GIL_WAIT, 0, NULL, 0},   /* 1 */
+    {0, 2, s2, 1, STATE_LOCK_WAIT, 0, NULL, 0},  /* 2 */
+    {1, 3, s3, 2, STATE_AWAITING, 0, "fetch", 0}, /* 3 */
+    {1, 2, s4, 1, STATE_IO_WAIT, 1, NULL, 0},    /* 4 */
+    {1, 3, s0, 0, STATE_RUNNING, 1, NULL, 0},    /* 5: no samples */
 };
 
 /* Period 10 ms.  MainThread: S0 x3, S1 x2, S2, then nothing for 50 ms, S0.
@@ -622,9 +622,9 @@ static const struct profile_thread two_process_threads[] = {
 static const struct profile_frame two_process_frames[] = {{"main", "app.py", 3}, {"work", "app.py", 10}};
 static const uint32_t tp_main[] = {0}, tp_work[] = {0, 1};
 static const struct profile_stack two_process_stacks[] = {
-    {0, 1, tp_main, 3, STATE_RUNNING, 1, NULL},
-    {1, 2, tp_work, 4, STATE_RUNNING, 1, NULL},
-    {2, 1, tp_main, 2, STATE_SLEEPING, 0, NULL},
+    {0, 1, tp_main, 3, STATE_RUNNING, 1, NULL, 0},
+    {1, 2, tp_work, 4, STATE_RUNNING, 1, NULL, 0},
+    {2, 1, tp_main, 2, STATE_SLEEPING, 0, NULL, 0},
 };
 static const struct profile_sample two_process_timeline[] = {
     {0 * MS, 0},  {0 * MS, 1},  {0 * MS, 2},  {10 * MS, 0}, {10 * MS, 1},
@@ -738,7 +738,7 @@ static void test_deep(const char *dir)
 {
     static uint32_t deep_stack[DEEP_DEPTH];
     static const struct profile_sample deep_timeline[] = {{0, 0}, {10 * MS, 0}};
-    struct profile_stack stack = {0, DEEP_DEPTH, deep_stack, 2, STATE_RUNNING, 1, NULL};
+    struct profile_stack stack = {0, DEEP_DEPTH, deep_stack, 2, STATE_RUNNING, 1, NULL, 0};
     struct profile p = {0};
     struct output o;
     struct pprof_summary s;
@@ -812,7 +812,7 @@ static void test_wide(void)
         ids[i][0] = 0; /* one root: the chrome trace merges it */
         ids[i][1] = (i / 10) % FRAMES;
         ids[i][2] = (i / 100) % FRAMES;
-        wide_stacks[i] = (struct profile_stack){i % THREADS, 3, ids[i], 0, (int)(i % STATE_COUNT), 0, NULL};
+        wide_stacks[i] = (struct profile_stack){i % THREADS, 3, ids[i], 0, (int)(i % STATE_COUNT), 0, NULL, 0};
     }
     for (uint32_t i = 0; i < SAMPLES; i++) {
         uint32_t stack = (uint32_t)(((uint64_t)i * 7919) % WIDE_STACKS);
@@ -852,7 +852,7 @@ static void test_wide(void)
 static void test_failures(const char *dir)
 {
     static const uint32_t bad_frames[] = {0, 99};
-    static const struct profile_stack bad_stack[] = {{0, 2, bad_frames, 1, STATE_RUNNING, 0, NULL}};
+    static const struct profile_stack bad_stack[] = {{0, 2, bad_frames, 1, STATE_RUNNING, 0, NULL, 0}};
     static const struct profile_sample bad_timeline[] = {{0, 17}};
     int (*writers[])(FILE *, const struct profile *) = {speedscope_write, pprof_write, chrome_trace_write};
     const char *names[] = {"speedscope", "pprof", "chrome"};

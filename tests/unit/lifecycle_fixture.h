@@ -106,7 +106,7 @@ static inline void built_stack(struct built *b, uint64_t count, const uint32_t *
     if (i == MAX_STACKS || depth > MAX_DEPTH)
         abort();
     memcpy(b->frame_ids[i], frames, depth * sizeof *frames);
-    b->stacks[i] = (struct profile_stack){0, depth, b->frame_ids[i], count, STATE_RUNNING, 1, NULL};
+    b->stacks[i] = (struct profile_stack){0, depth, b->frame_ids[i], count, STATE_RUNNING, 1, NULL, 0};
     b->profile.samples += count;
 }
 

@@ -83,18 +83,18 @@ static const uint32_t stack_invalid[] = {8};
 static uint32_t stack_deep[DEEP_DEPTH];
 
 static const struct profile_stack sample_stacks[] = {
-    {0, 1, stack_main, 5, 0, 0, NULL},
-    {0, 2, stack_main_worker, 3, 0, 0, NULL},
-    {0, 2, stack_main_worker_dup, 2, 0, 0, NULL}, /* merges with the one above */
-    {1, 3, stack_helper, 4, 0, 0, NULL},
-    {1, 2, stack_compute, 1, 0, 0, NULL},
-    {1, 3, stack_helper, 6, 0, 0, NULL}, /* the same stack again: merges */
-    {1, 1, stack_truncated, 1, 0, 0, NULL},
-    {0, 1, stack_bad, 1, 0, 0, NULL},
-    {0, 1, stack_invalid, 1, 0, 0, NULL},
-    {1, DEEP_DEPTH, stack_deep, 2, 0, 0, NULL},
-    {0, 0, NULL, 1, 0, 0, NULL},/* thread only, no Python frame */
-    {0, 1, stack_main, 0, 0, 0, NULL}, /* no samples: left out */
+    {0, 1, stack_main, 5, 0, 0, NULL, 0},
+    {0, 2, stack_main_worker, 3, 0, 0, NULL, 0},
+    {0, 2, stack_main_worker_dup, 2, 0, 0, NULL, 0}, /* merges with the one above */
+    {1, 3, stack_helper, 4, 0, 0, NULL, 0},
+    {1, 2, stack_compute, 1, 0, 0, NULL, 0},
+    {1, 3, stack_helper, 6, 0, 0, NULL, 0}, /* the same stack again: merges */
+    {1, 1, stack_truncated, 1, 0, 0, NULL, 0},
+    {0, 1, stack_bad, 1, 0, 0, NULL, 0},
+    {0, 1, stack_invalid, 1, 0, 0, NULL, 0},
+    {1, DEEP_DEPTH, stack_deep, 2, 0, 0, NULL, 0},
+    {0, 0, NULL, 1, 0, 0, NULL, 0},/* thread only, no Python frame */
+    {0, 1, stack_main, 0, 0, 0, NULL, 0}, /* no samples: left out */
 };
 
 #define SAMPLE_TOTAL 27
@@ -261,8 +261,8 @@ static void test_svg_elides_tiny_frames(void)
     static const struct profile_thread threads[] = {{1, "T", 0}};
     static const uint32_t busy[] = {0};
     static const uint32_t rare[] = {1};
-    static const struct profile_stack stacks[] = {{0, 1, busy, 2000, 0, 0, NULL},
-                                                  {0, 1, rare, 1, 0, 0, NULL}};
+    static const struct profile_stack stacks[] = {{0, 1, busy, 2000, 0, 0, NULL, 0},
+                                                  {0, 1, rare, 1, 0, 0, NULL, 0}};
     struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
                               .thread_count = 1, .stacks = stacks, .stack_count = 2};
     char *svg = render(svg_write, &profile);
@@ -286,8 +286,8 @@ static void test_svg_colours_bars_by_state(void)
     static const struct profile_thread threads[] = {{1, "T", 0}};
     static const uint32_t work[] = {0};
     static const uint32_t wait[] = {0, 1};
-    static const struct profile_stack stacks[] = {{0, 1, work, 50, STATE_RUNNING, 1, NULL},
-                                                  {0, 2, wait, 50, STATE_LOCK_WAIT, 0, NULL}};
+    static const struct profile_stack stacks[] = {{0, 1, work, 50, STATE_RUNNING, 1, NULL, 0},
+                                                  {0, 2, wait, 50, STATE_LOCK_WAIT, 0, NULL, 0}};
     struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
                               .thread_count = 1, .stacks = stacks, .stack_count = 2};
     char *svg = render(svg_write, &profile);
@@ -336,7 +336,7 @@ static void test_write_errors_are_reported(void)
 static void test_bad_index_rejected(void)
 {
     static const uint32_t frames[] = {99};
-    static const struct profile_stack stacks[] = {{0, 1, frames, 1, 0, 0, NULL}};
+    static const struct profile_stack stacks[] = {{0, 1, frames, 1, 0, 0, NULL, 0}};
     struct profile profile = sample_profile();
     char *text = NULL;
     size_t size = 0;
@@ -405,16 +405,16 @@ static const uint32_t pool_pickle[] = {0, 1, 6}, pool_map[] = {0, 1}, pool_work[
                       pool_main[] = {0};
 
 static const struct profile_stack pool_stacks[] = {
-    {0, 3, pool_pickle, 20, STATE_RUNNING, 1, NULL},
-    {0, 2, pool_map, 20, STATE_LOCK_WAIT, 0, NULL},
-    {1, 2, pool_work, 80, STATE_RUNNING, 1, NULL},
-    {1, 2, pool_get, 10, STATE_RUNNING, 1, NULL}, /* in get but running: not waiting for work */
-    {1, 2, pool_get, 10, STATE_LOCK_WAIT, 0, NULL},
-    {2, 2, pool_work, 5, STATE_RUNNING, 1, NULL},
-    {2, 3, pool_get_recv, 95, STATE_IO_WAIT, 0, NULL},
-    {3, 2, pool_work, 5, STATE_RUNNING, 1, NULL},
-    {3, 2, pool_recv, 45, STATE_LOCK_WAIT, 0, NULL},
-    {4, 1, pool_main, 3, STATE_SLEEPING, 0, NULL},
+    {0, 3, pool_pickle, 20, STATE_RUNNING, 1, NULL, 0},
+    {0, 2, pool_map, 20, STATE_LOCK_WAIT, 0, NULL, 0},
+    {1, 2, pool_work, 80, STATE_RUNNING, 1, NULL, 0},
+    {1, 2, pool_get, 10, STATE_RUNNING, 1, NULL, 0}, /* in get but running: not waiting for work */
+    {1, 2, pool_get, 10, STATE_LOCK_WAIT, 0, NULL, 0},
+    {2, 2, pool_work, 5, STATE_RUNNING, 1, NULL, 0},
+    {2, 3, pool_get_recv, 95, STATE_IO_WAIT, 0, NULL, 0},
+    {3, 2, pool_work, 5, STATE_RUNNING, 1, NULL, 0},
+    {3, 2, pool_recv, 45, STATE_LOCK_WAIT, 0, NULL, 0},
+    {4, 1, pool_main, 3, STATE_SLEEPING, 0, NULL, 0},
 };
 
 static struct profile pool_profile(void)
@@ -543,8 +543,8 @@ static void test_svg_process_and_bare_thread_roots_stay_apart(void)
     static const struct profile_thread threads[] = {{20, "T", 1}, {30, "U", 9}};
     static const struct profile_frame frames[] = {{"f", "a.py", 1}};
     static const uint32_t f[] = {0};
-    static const struct profile_stack stacks[] = {{0, 1, f, 5, STATE_RUNNING, 1, NULL},
-                                                  {1, 1, f, 3, STATE_RUNNING, 1, NULL}};
+    static const struct profile_stack stacks[] = {{0, 1, f, 5, STATE_RUNNING, 1, NULL, 0},
+                                                  {1, 1, f, 3, STATE_RUNNING, 1, NULL, 0}};
     struct profile profile = {.frames = frames, .frame_count = 1, .threads = threads,
                               .thread_count = 2, .stacks = stacks, .stack_count = 2,
                               .processes = processes, .process_count = 2, .process_roots = 1};
@@ -649,8 +649,8 @@ static void test_contention_pools_of_a_child(void)
     static const struct profile_frame frames[] = {{"f", "a.py", 1}};
     static const uint32_t f[] = {0};
     static const struct profile_stack stacks[] = {
-        {0, 1, f, 10, STATE_RUNNING, 1, NULL}, {1, 1, f, 10, STATE_RUNNING, 1, NULL},
-        {2, 1, f, 10, STATE_RUNNING, 1, NULL}, {3, 1, f, 10, STATE_RUNNING, 1, NULL}};
+        {0, 1, f, 10, STATE_RUNNING, 1, NULL, 0}, {1, 1, f, 10, STATE_RUNNING, 1, NULL, 0},
+        {2, 1, f, 10, STATE_RUNNING, 1, NULL, 0}, {3, 1, f, 10, STATE_RUNNING, 1, NULL, 0}};
     struct profile profile = {.samples = 40, .frames = frames, .frame_count = 1, .threads = threads,
                               .thread_count = 4, .stacks = stacks, .stack_count = 4,
                               .processes = processes, .process_count = 4, .process_roots = 1};

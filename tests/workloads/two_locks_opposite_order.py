@@ -6,7 +6,8 @@ import sys
 import threading
 import time
 
-first, second = threading.Lock(), threading.Lock()
+# one of each kind: a Lock records no owner (its holder is found on the stacks), an RLock does
+first, second = threading.Lock(), threading.RLock()
 
 
 def takes_first_then_second():
