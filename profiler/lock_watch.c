@@ -23,8 +23,10 @@ void lock_watch_begin(struct lock_watch *w, uint64_t tick_ns, int enabled)
 {
     w->count = w->waiting = w->sample_count = w->ids_count = 0;
     w->active = enabled && tick_ns >= w->next_ns;
+    /* a quarter period early: ticks on a grid of exactly the period, each
+     * a little late or early, are all scanned */
     if (w->active)
-        w->next_ns = tick_ns + LOCK_WATCH_PERIOD_NS;
+        w->next_ns = tick_ns + LOCK_WATCH_PERIOD_NS - LOCK_WATCH_PERIOD_NS / 4;
 }
 
 int lock_watch_thread(struct lock_watch *w, uint64_t ident, uint64_t futex, const struct frame_walk *walk,

@@ -232,7 +232,9 @@ static void values_classify(struct remote *mem, const struct layout *l, struct l
         struct scan_value *x = &values[v];
         if (x->kind == KIND_LOCK || x->kind == KIND_RLOCK) {
             x->lock = x->addr;
-        } else if (x->kind == KIND_CFUNCTION) {
+        } else if (x->kind == KIND_CFUNCTION && x->words[0] > 0 && x->words[0] < (1ull << 32)) {
+            /* a live reference count: a freed method's first word is the
+             * allocator's next-free pointer, and its __self__ is stale */
             size_t self = value_find(x->words[CFUNCTION_SELF_OFFSET / 8], 0);
             if (self != SIZE_MAX && (values[self].kind == KIND_LOCK || values[self].kind == KIND_RLOCK))
                 x->lock = values[self].addr;
@@ -244,6 +246,20 @@ static uint64_t slot_lock(uint64_t value)
 {
     size_t v = plausible_object(value) ? value_find(value, 0) : SIZE_MAX;
     return v == SIZE_MAX ? 0 : values[v].lock;
+}
+
+/* The lock a slot shows held: 3.8-3.13 `with` keeps the bound __exit__ (a
+ * bare lock there is left over from an acquire() or release() call, maybe
+ * above the top of stack); 3.14+ keeps the lock itself, and the stacks read
+ * end at their stackpointer. */
+static uint64_t slot_held_lock(const struct layout *l, uint64_t value)
+{
+    size_t v = plausible_object(value) ? value_find(value, 0) : SIZE_MAX;
+    if (v == SIZE_MAX)
+        return 0;
+    if (values[v].kind == KIND_CFUNCTION || l->iframe_stackpointer != LAYOUT_NONE)
+        return values[v].lock;
+    return 0;
 }
 
 static int lock_is_rlock(uint64_t lock)
@@ -304,7 +320,7 @@ static size_t locks_assign(struct remote *mem, const struct layout *l,
     for (size_t i = 0; i < n; i++) {
         struct scan_frame *f = &frames[i];
         for (uint32_t s = 0; s < f->slots && ref_count < LOCK_SCAN_MAX_REFS; s++) {
-            uint64_t lock = slot_lock(f->values[s]);
+            uint64_t lock = slot_held_lock(l, f->values[s]);
             if (lock && lock != threads[f->thread].waits_on)
                 refs[ref_count++] = (struct lock_ref){f->thread, lock};
         }

@@ -40,6 +40,10 @@ def test_a_lock_convoy_is_lock_wait_at_the_line_taking_the_lock(python, profiler
     assert top["name"].endswith("takes_the_lock"), report["lock_wait_sites"]
     assert top["line"] == marker_line("lock_convoy.py", "CONVOY"), top
     assert len(top["threads"]) == 8, top
+    # the holder is found on the stacks (a Lock records none): always another convoy thread
+    assert top["holder_known_samples"] >= 0.8 * top["samples"], top
+    tids = {t["tid"] for t in convoy}
+    assert top["holders"] and all(h["tid"] in tids for h in top["holders"]), top
     assert any("lock convoy" in line and "takes_the_lock" in line for line in report["advice"]), \
         report["advice"]
 
@@ -149,6 +153,13 @@ def test_two_threads_locking_in_opposite_order_get_a_deadlock_hint(python, profi
     assert stuck["alpha"]["line"] == marker_line("two_locks_opposite_order.py",
                                                  "WAITS_FOR_SECOND")
     assert stuck["beta"]["line"] == marker_line("two_locks_opposite_order.py", "WAITS_FOR_FIRST")
+    # who holds what each waits for: alpha waits for an RLock (its owner field names beta),
+    # beta for a Lock (found on alpha's stack)
+    sites = {s["line"]: s for s in report["lock_wait_sites"]}
+    for marker, holder in (("WAITS_FOR_SECOND", "beta"), ("WAITS_FOR_FIRST", "alpha")):
+        site = sites[marker_line("two_locks_opposite_order.py", marker)]
+        assert [h["name"] for h in site["holders"]] == [holder], site
+        assert site["holder_known_samples"] >= 0.9 * site["samples"], site
     assert any("deadlock" in line for line in report["advice"]), report["advice"]
 
 
