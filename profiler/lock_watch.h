@@ -4,8 +4,8 @@
  * holds back its lock-wait samples; at the end of the tick one scan of the
  * frames' value stacks (readers/lock_refs.h) names the holder of each waited
  * lock, and the held-back samples are stored with it.  At most one scan
- * every LOCK_WATCH_PERIOD_NS: on faster ticks the other lock-wait samples are
- * stored at once, holder unknown. */
+ * every LOCK_WATCH_PERIOD_NS (longer with many threads): on the ticks between
+ * lock-wait samples are stored at once, holder unknown. */
 #ifndef PYCONC_PROFILER_LOCK_WATCH_H
 #define PYCONC_PROFILER_LOCK_WATCH_H
 
@@ -17,6 +17,8 @@
 #include "store.h"
 
 #define LOCK_WATCH_PERIOD_NS 5000000ull
+/* ... times 1 + threads / this: a scan's cost grows with the threads */
+#define LOCK_WATCH_THREADS_PER_PERIOD 32
 
 struct lock_watch_sample {
     size_t scan_index; /* the waiting thread in threads[] */
@@ -33,6 +35,7 @@ struct lock_watch {
     struct lock_scan_thread *threads;
     uint32_t *store_ids; /* per scanned thread: its store thread id + 1 */
     size_t count, capacity;
+    size_t last_count; /* threads of the last tick scanned */
     size_t waiting;
     struct lock_watch_sample *samples;
     size_t sample_count, sample_capacity;
