@@ -346,12 +346,18 @@ static void text_trends(struct sticky_out *out, const struct contention *c, doub
                            "to %.1f s)\n",
                       cycle->tasks, (double)cycle->first_ns / 1e9, (double)cycle->last_ns / 1e9);
     }
+    char cycle[512];
+    if (trends_lock_cycle(p, &c->trends, cycle, sizeof cycle))
+        sticky_printf(out, "  deadlock: threads waiting for locks held by each other: %s\n", cycle);
     for (size_t i = 0; i < c->trends.stuck_count; i++) {
         const struct stuck_thread *s = &c->trends.stuck[i];
-        sticky_printf(out, "  %s (%llu) stuck %.1f s from %.3f s in %s\n", p->threads[s->thread].name,
+        sticky_printf(out, "  %s (%llu) stuck %.1f s from %.3f s in %s", p->threads[s->thread].name,
                       (unsigned long long)p->threads[s->thread].tid, (double)s->for_ns / 1e9,
                       (double)s->since_ns / 1e9,
                       s->has_frame ? frame_label(p, s->frame, label, sizeof label) : "?");
+        if (s->held_by)
+            sticky_printf(out, ", waiting for a lock %s holds", p->threads[s->held_by - 1].name);
+        sticky_printf(out, "\n");
     }
 }
 
@@ -556,9 +562,20 @@ static void json_trends(struct sticky_out *out, const struct contention *c)
         sticky_printf(out, ",\"since_s\":%.6f,\"for_s\":%.6f,", (double)s->since_ns / 1e9,
                       (double)s->for_ns / 1e9);
         json_frame_fields(out, s->has_frame ? &p->frames[s->frame] : NULL);
+        sticky_printf(out, ",\"held_by\":");
+        if (s->held_by)
+            json_string(out, p->threads[s->held_by - 1].name);
+        else
+            sticky_printf(out, "null");
         sticky_printf(out, "}");
     }
-    sticky_printf(out, "],\"task_cycles\":[");
+    char lock_cycle[512];
+    sticky_printf(out, "],\"lock_cycle\":");
+    if (trends_lock_cycle(p, &c->trends, lock_cycle, sizeof lock_cycle))
+        json_string(out, lock_cycle);
+    else
+        sticky_printf(out, "null");
+    sticky_printf(out, ",\"task_cycles\":[");
     for (size_t i = 0; i < c->trends.task_cycle_count; i++) {
         const struct task_cycle_seen *cycle = &c->trends.task_cycles[i];
         sticky_printf(out, "%s{\"tasks\":", i ? "," : "");

@@ -112,10 +112,17 @@ static size_t advice_trends(const struct advice_evidence *e, char lines[][ADVICE
             snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
                      p->threads[e->trends->stuck[i].thread].name);
         }
-        snprintf(lines[n++], ADVICE_LEN,
-                 "threads %s wait on locks while nothing runs: likely a deadlock; take locks in "
-                 "one global order, or use timeouts",
-                 names);
+        char cycle[256];
+        if (trends_lock_cycle(p, e->trends, cycle, sizeof cycle))
+            snprintf(lines[n++], ADVICE_LEN,
+                     "threads wait for locks held by each other (%s): a deadlock; take locks in "
+                     "one global order, or use timeouts",
+                     cycle);
+        else
+            snprintf(lines[n++], ADVICE_LEN,
+                     "threads %s wait on locks while nothing runs: likely a deadlock; take locks "
+                     "in one global order, or use timeouts",
+                     names);
     }
     for (size_t i = 0; i < e->trends->task_cycle_count && n < ADVICE_MAX; i++)
         snprintf(lines[n++], ADVICE_LEN,

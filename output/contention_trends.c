@@ -98,6 +98,17 @@ static int anyone_ran(const struct tick *ticks, size_t n, uint64_t from, uint64_
     return 0;
 }
 
+/* The same wait: stacks a and b differ at most in the lock holder found
+ * (found on some ticks, not on others, it must not cut a stretch short). */
+static int same_wait(const struct profile *p, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return 1;
+    const struct profile_stack *x = &p->stacks[a], *y = &p->stacks[b];
+    return x->state == y->state && x->depth == y->depth && x->task == y->task &&
+           (x->depth == 0 || memcmp(x->frames, y->frames, x->depth * sizeof *x->frames) == 0);
+}
+
 static int trends_stuck(const struct profile *p, const struct profile_index *index,
                         const struct tick *ticks, size_t n, uint64_t stuck_ns, struct trends *out)
 {
@@ -107,24 +118,30 @@ static int trends_stuck(const struct profile *p, const struct profile_index *ind
     for (size_t t = 0; t < p->thread_count; t++) {
         const size_t *items = index->items + index->start[t];
         size_t count = index->start[t + 1] - index->start[t], from = 0;
+        uint32_t held_by = 0;
         for (size_t i = 1; i <= count; i++) {
             uint32_t stack = p->timeline[items[from]].stack;
-            if (i < count && p->timeline[items[i]].stack == stack)
+            if (p->stacks[p->timeline[items[i - 1]].stack].holder)
+                held_by = p->stacks[p->timeline[items[i - 1]].stack].holder;
+            if (i < count && same_wait(p, p->timeline[items[i]].stack, stack))
                 continue;
             uint64_t start = p->timeline[items[from]].time_ns;
             uint64_t end = p->timeline[items[i - 1]].time_ns;
             if (p->stacks[stack].state == STATE_LOCK_WAIT && end - start >= stuck_ns &&
                 !anyone_ran(ticks, n, start, end)) {
-                struct stuck_thread s = {(uint32_t)t, 0, 0, start, end - start};
+                struct stuck_thread s = {(uint32_t)t, 0, 0, start, end - start,
+                                         held_by <= p->thread_count ? held_by : 0};
                 s.has_frame = profile_innermost_code_frame(p, &p->stacks[stack], &s.frame);
                 if (s.has_frame && waits_for_a_signal(p, s.frame)) {
                     from = i;
+                    held_by = 0;
                     continue;
                 }
                 out->stuck[out->stuck_count++] = s;
                 break; /* one finding per thread */
             }
             from = i;
+            held_by = 0;
         }
     }
     /* One thread waiting alone is a slow holder, not threads waiting on each other. */
@@ -179,6 +196,37 @@ static int trends_task_cycles(const struct profile *p, struct trends *out)
             out->task_cycle_count++;
         }
         out->task_cycles[k].last_ns = seen->time_ns;
+    }
+    return 0;
+}
+
+static const struct stuck_thread *stuck_of(const struct trends *trends, uint32_t thread)
+{
+    for (size_t i = 0; i < trends->stuck_count; i++)
+        if (trends->stuck[i].thread == thread)
+            return &trends->stuck[i];
+    return NULL;
+}
+
+int trends_lock_cycle(const struct profile *p, const struct trends *trends, char *out, size_t cap)
+{
+    for (size_t i = 0; i < trends->stuck_count; i++) {
+        const struct stuck_thread *s = &trends->stuck[i];
+        /* follow "waits for a lock held by" through stuck threads, at most all of them */
+        for (size_t hops = 1; hops <= trends->stuck_count && s && s->held_by; hops++) {
+            s = stuck_of(trends, s->held_by - 1);
+            if (s != &trends->stuck[i])
+                continue;
+            size_t used = 0;
+            out[0] = '\0';
+            for (size_t k = 0; k <= hops && used < cap; k++) {
+                int n = snprintf(out + used, cap - used, "%s%s", k ? " -> " : "",
+                                 p->threads[s->thread].name);
+                used += n > 0 ? (size_t)n : 0;
+                s = stuck_of(trends, s->held_by - 1);
+            }
+            return 1;
+        }
     }
     return 0;
 }

@@ -20,6 +20,7 @@ struct stuck_thread {
     uint32_t frame;            /* where it waits (innermost Python frame) */
     int has_frame;
     uint64_t since_ns, for_ns;
+    uint32_t held_by;          /* the holder of the lock it waits for: thread index + 1, 0 unknown */
 };
 
 struct trends {
@@ -36,6 +37,11 @@ struct trends {
     struct stuck_thread *stuck; /* threads in lock-wait on one unchanged stack while no thread ran */
     size_t stuck_count;
 };
+
+/* Stuck threads that wait, in a cycle, for locks held by each other: writes
+ * "a -> b -> a" (thread names) into out and returns 1; 0 when there is none. */
+int trends_lock_cycle(const struct profile *profile, const struct trends *trends, char *out,
+                      size_t cap);
 
 /* Needs the timeline (wall mode).  0, or -1 (errno set). */
 int contention_trends(const struct profile *profile, uint64_t stuck_ns, struct trends *out);

@@ -160,6 +160,9 @@ def test_two_threads_locking_in_opposite_order_get_a_deadlock_hint(python, profi
         site = sites[marker_line("two_locks_opposite_order.py", marker)]
         assert [h["name"] for h in site["holders"]] == [holder], site
         assert site["holder_known_samples"] >= 0.9 * site["samples"], site
+    assert stuck["alpha"]["held_by"] == "beta" and stuck["beta"]["held_by"] == "alpha", stuck
+    assert report["lock_cycle"] in ("alpha -> beta -> alpha", "beta -> alpha -> beta"), report
+    assert any("locks held by each other" in line for line in report["advice"]), report["advice"]
     assert any("deadlock" in line for line in report["advice"]), report["advice"]
 
 

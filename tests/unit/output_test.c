@@ -727,6 +727,61 @@ static void test_task_cycles_are_found_once(void)
     check(dump_task_cycles(&dump, cycles, 16) == 0, "dump_task_cycles(&dump, cycles, 16) == 0");
 }
 
+static const struct contention_options stuck_options = {100, 0.5};
+
+static int contention_stuck_text(FILE *out, const struct profile *profile)
+{
+    return contention_text_write(out, profile, &stuck_options);
+}
+
+static int contention_stuck_json(FILE *out, const struct profile *profile)
+{
+    return contention_json_write(out, profile, &stuck_options);
+}
+
+/* Two threads each waiting 1 s for a lock the other holds, the holder found on
+ * every other tick only (the sampler searches at most 200 ticks a second): one
+ * stretch each, not a hundred, and the cycle named. */
+static void test_lock_cycle_of_two_stuck_threads(void)
+{
+    static const struct profile_frame frames[] = {{"takes_a_then_b", "/srv/app.py", 16},
+                                                  {"takes_b_then_a", "/srv/app.py", 23}};
+    static const struct profile_thread threads[] = {{11, "alpha", 0}, {12, "beta", 0}};
+    static const uint32_t wa[] = {0}, wb[] = {1};
+    /* holder: thread index + 1 */
+    static const struct profile_stack stacks[] = {{0, 1, wa, 50, STATE_LOCK_WAIT, 0, NULL, 2},
+                                                  {0, 1, wa, 50, STATE_LOCK_WAIT, 0, NULL, 0},
+                                                  {1, 1, wb, 50, STATE_LOCK_WAIT, 0, NULL, 1},
+                                                  {1, 1, wb, 50, STATE_LOCK_WAIT, 0, NULL, 0}};
+    static struct profile_sample timeline[200];
+    for (uint32_t tick = 0; tick < 100; tick++) {
+        uint64_t at = (uint64_t)tick * 10000000u;
+        timeline[2 * tick] = (struct profile_sample){at, tick % 2};
+        timeline[2 * tick + 1] = (struct profile_sample){at, 2 + tick % 2};
+    }
+    struct profile profile = {.frames = frames, .frame_count = 2, .threads = threads,
+                              .thread_count = 2, .stacks = stacks, .stack_count = 4,
+                              .timeline = timeline, .timeline_count = 200, .samples = 200,
+                              .rate_hz = 100, .duration_s = 1, .mode = "wall"};
+    char *text = render(contention_stuck_text, &profile);
+    char *json = render(contention_stuck_json, &profile);
+    check(text && strstr(text, "deadlock: threads waiting for locks held by each other: "
+                               "alpha -> beta -> alpha\n"),
+          "lock cycle: text");
+    check(text && strstr(text, "alpha (11) stuck 1.0 s") &&
+              strstr(text, "(/srv/app.py:16), waiting for a lock beta holds\n"),
+          "stuck: one stretch, with its holder");
+    check(text && strstr(text, "held by beta 100%\n") && strstr(text, "held by alpha 100%\n"),
+          "lock-wait sites: the holders");
+    check(json && strstr(json, "\"lock_cycle\":\"alpha -> beta -> alpha\"") &&
+              strstr(json, "\"held_by\":\"beta\"") &&
+              strstr(json, "\"holder_known_samples\":50,\"holders\":[{\"tid\":12,\"name\":"
+                           "\"beta\",\"samples\":50}]"),
+          "lock cycle, holders: JSON");
+    free(text);
+    free(json);
+}
+
 /* a awaits b and c, which both await d: d is expanded once, named under the other. */
 static void test_task_tree_shows_a_shared_task_once(void)
 {
@@ -763,6 +818,7 @@ int main(int argc, char **argv)
 {
     test_task_tree_shows_a_shared_task_once();
     test_task_cycles_are_found_once();
+    test_lock_cycle_of_two_stuck_threads();
     test_svg_colours_bars_by_state();
     test_frame_text_forms();
     test_frame_text_truncates_like_snprintf();
