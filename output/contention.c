@@ -60,6 +60,11 @@ struct contention {
     struct loop_report loops;
     struct trends trends;
     struct process_report processes; /* empty without process roots */
+    /* The top lock-wait site's critical section: the innermost frame its
+     * lock's holder was in while threads waited there (per tick and holder) */
+    int has_critical;
+    uint32_t critical_frame;
+    uint64_t critical_count, critical_ticks;
 };
 
 /* Counts `count` samples held by `holder` (thread index + 1, 0 unknown). */
@@ -195,6 +200,57 @@ static int contention_by_tick(struct contention *c)
     return 0;
 }
 
+/* Where the holder of the top lock-wait site's lock was while threads waited
+ * there: its sample of the same tick. */
+static int contention_critical_section(struct contention *c)
+{
+    const struct profile *p = c->profile;
+    const struct sites *locks = &c->waits[STATE_LOCK_WAIT];
+    if (!c->per_tick || locks->count == 0 || locks->items[0].held_known == 0)
+        return 0;
+    uint32_t site = locks->items[0].frame;
+    struct sites found = {0};
+    for (size_t at = 0, end; at < p->timeline_count; at = end) {
+        uint64_t time = p->timeline[at].time_ns;
+        for (end = at; end < p->timeline_count && p->timeline[end].time_ns == time; end++)
+            ;
+        uint32_t counted[SITE_HOLDERS];
+        int counted_count = 0;
+        for (size_t i = at; i < end; i++) {
+            const struct profile_stack *w = &p->stacks[p->timeline[i].stack];
+            uint32_t frame;
+            if (w->state != STATE_LOCK_WAIT || w->holder == 0 || w->holder > p->thread_count ||
+                !profile_innermost_code_frame(p, w, &frame) || frame != site)
+                continue;
+            int seen = 0;
+            for (int k = 0; k < counted_count; k++)
+                seen |= counted[k] == w->holder;
+            if (seen || counted_count == SITE_HOLDERS)
+                continue;
+            counted[counted_count++] = w->holder;
+            c->critical_ticks++;
+            for (size_t j = at; j < end; j++) {
+                const struct profile_stack *h = &p->stacks[p->timeline[j].stack];
+                if (h->thread == w->holder - 1 && profile_innermost_code_frame(p, h, &frame)) {
+                    if (sites_add(&found, frame, h->thread, 1, 0) != 0) {
+                        free(found.items);
+                        return -1;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < found.count; i++)
+        if (!c->has_critical || found.items[i].count > c->critical_count) {
+            c->has_critical = 1;
+            c->critical_frame = found.items[i].frame;
+            c->critical_count = found.items[i].count;
+        }
+    free(found.items);
+    return 0;
+}
+
 static void contention_free(struct contention *c)
 {
     free(c->thread_states);
@@ -236,6 +292,8 @@ static int contention_compute(struct contention *c, const struct profile *p,
             qsort(c->waits[s].items, c->waits[s].count, sizeof(struct site), site_compare);
     for (size_t i = 0; i < c->waits[STATE_LOCK_WAIT].count; i++)
         site_holders_sort(&c->waits[STATE_LOCK_WAIT].items[i]);
+    if (contention_critical_section(c) != 0)
+        return -1;
     if (c->gil_holders.count > 1)
         qsort(c->gil_holders.items, c->gil_holders.count, sizeof(struct site), site_compare);
     return 0;
@@ -376,12 +434,15 @@ static size_t contention_advise(const struct contention *c, char lines[][ADVICE_
 {
     const struct sites *locks = &c->waits[STATE_LOCK_WAIT];
     struct advice_evidence e = {c->profile, c->thread_states, c->thread_total, 0, 0, 0, 0,
-                                &c->loops, &c->trends, &c->processes};
+                                &c->loops, &c->trends, &c->processes, 0, 0, 0};
     if (locks->count > 0) {
         e.has_lock_site = 1;
         e.lock_site_frame = locks->items[0].frame;
         e.lock_site_samples = locks->items[0].count;
         e.lock_site_threads = __builtin_popcountll(locks->items[0].threads);
+        e.has_critical = c->has_critical;
+        e.critical_frame = c->critical_frame;
+        e.critical_percent = share(c->critical_count, c->critical_ticks);
     }
     return contention_advice(&e, lines);
 }
@@ -504,6 +565,13 @@ static void json_sites(struct sticky_out *out, const struct contention *c, const
                 sticky_printf(out, ",\"samples\":%llu}", (unsigned long long)s->holder_count[k]);
             }
             sticky_printf(out, "]");
+            if (i == 0 && c->has_critical) {
+                sticky_printf(out, ",\"critical_section\":{");
+                json_frame_fields(out, &c->profile->frames[c->critical_frame]);
+                sticky_printf(out, ",\"ticks\":%llu,\"percent\":%.3f}",
+                              (unsigned long long)c->critical_count,
+                              share(c->critical_count, c->critical_ticks));
+            }
         }
         sticky_printf(out, "}");
     }

@@ -80,6 +80,18 @@ static size_t advice_lock(const struct advice_evidence *e, char lines[][ADVICE_L
     if (!e->has_lock_site || e->lock_site_threads < 3 || n >= ADVICE_MAX ||
         pct(e->lock_site_samples, e->profile->samples) < 20)
         return n;
+    if (e->has_critical) {
+        char at[120], inside[120]; /* cut: the line must fit ADVICE_LEN */
+        frame_text_format(at, sizeof at, &e->profile->frames[e->lock_site_frame]);
+        frame_text_format(inside, sizeof inside, &e->profile->frames[e->critical_frame]);
+        snprintf(lines[n], ADVICE_LEN,
+                 "%d threads queue on the lock taken at %s (%.0f%% of all samples wait there): "
+                 "a lock convoy; while they wait, its holder is in %s (%.0f%% of the time): do "
+                 "that work outside the lock, hold it for less, or split it",
+                 e->lock_site_threads, at, pct(e->lock_site_samples, e->profile->samples),
+                 inside, e->critical_percent);
+        return n + 1;
+    }
     char where[300];
     frame_text_format(where, sizeof where, &e->profile->frames[e->lock_site_frame]);
     snprintf(lines[n], ADVICE_LEN,

@@ -25,6 +25,10 @@ struct advice_evidence {
     const struct loop_report *loops;
     const struct trends *trends;
     const struct process_report *processes; /* empty without process roots */
+    /* where the lock's holder was while they waited (the critical section) */
+    int has_critical;
+    uint32_t critical_frame;
+    double critical_percent;       /* of the ticks whose holder was found */
 };
 
 /* Fills up to ADVICE_MAX lines; returns how many. */

@@ -44,7 +44,11 @@ def test_a_lock_convoy_is_lock_wait_at_the_line_taking_the_lock(python, profiler
     assert top["holder_known_samples"] >= 0.8 * top["samples"], top
     tids = {t["tid"] for t in convoy}
     assert top["holders"] and all(h["tid"] in tids for h in top["holders"]), top
-    assert any("lock convoy" in line and "takes_the_lock" in line for line in report["advice"]), \
+    # ... and while the others wait, the holder sleeps in critical_section()
+    critical = top["critical_section"]
+    assert critical["name"] == "critical_section" and critical["percent"] >= 80, critical
+    assert any("lock convoy" in line and "takes_the_lock" in line and
+               "its holder is in critical_section" in line for line in report["advice"]), \
         report["advice"]
 
 
