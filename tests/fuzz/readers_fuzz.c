@@ -18,6 +18,7 @@
 #include "../../readers/frames.h"
 #include "../../readers/lifecycle_probe.h"
 #include "../../readers/linetable.h"
+#include "../../readers/lock_refs.h"
 #include "../../readers/runtime.h"
 #include "../../readers/snapshot_format.h"
 #include "../../readers/tasks.h"
@@ -118,10 +119,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (code_cache_init(&codes, 256) != 0)
         return 0;
     static struct frame_walk walk;
+    static struct lock_scan_thread lock_threads[FUZZ_THREADS];
+    static struct lock_types lock_types;
+    memset(&lock_types, 0, sizeof lock_types);
     for (int t = 0; t < thread_count; t++) {
         memset(&walk, 0, sizeof walk);
+        memset(&lock_threads[t], 0, sizeof lock_threads[t]);
+        lock_threads[t].ident = threads[t].thread_id;
+        lock_threads[t].waiting = 1;
+        lock_threads[t].futex = threads[t].innermost; /* any word: the match must stay safe */
         if (frames_walk(mem, &runtime.layout, threads[t].innermost, &walk) != 0)
             continue;
+        for (uint32_t f = 0; f < walk.depth && f < LOCK_SCAN_FRAMES; f++) {
+            lock_threads[t].frame_addr[f] = walk.frames[f].addr;
+            lock_threads[t].frame_code[f] = walk.frames[f].code;
+            lock_threads[t].frame_count = f + 1;
+        }
         for (uint32_t f = 0; f < walk.depth; f++) {
             struct code_info *code = code_cache_get(&codes, mem, &runtime.layout, walk.frames[f].code);
             if (code)
@@ -131,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)frames_recheck(mem, &runtime.layout, &walk);
     }
     code_cache_free(&codes);
+    lock_scan(mem, &runtime.layout, &lock_types, lock_threads, (size_t)thread_count);
 
     uint64_t active = 0;
     static struct thread_name names[FUZZ_THREADS];
