@@ -31,15 +31,6 @@ void proc_tasks_close(struct proc_tasks *tasks)
     tasks->count = 0;
 }
 
-static char proc_stat_state(const char *text)
-{
-    /* "tid (comm) S ...": comm may hold spaces and parentheses; use the last ')'. */
-    const char *close_paren = strrchr(text, ')');
-    if (!close_paren || close_paren[1] != ' ' || close_paren[2] == '\0')
-        return 0;
-    return close_paren[2];
-}
-
 static int proc_tasks_open(struct proc_tasks *tasks, int tid)
 {
     if (tasks->count == PROC_TASKS_MAX_OPEN)
@@ -98,29 +89,14 @@ void proc_tasks_next_sample(struct proc_tasks *tasks)
     }
 }
 
-int proc_alive(int pid)
-{
-    char path[64], text[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0)
-        return 0;
-    text[got] = '\0';
-    char state = proc_stat_state(text);
-    return state != 0 && state != 'Z' && state != 'X';
-}
-
 /* Parses the text of /proc/PID/stat.  0, or -1. */
 static int proc_identity_parse(const char *text, struct proc_identity *out)
 {
     const char *at = strrchr(text, ')');
     if (!at)
         return -1;
-    /* fields after "pid (comm)": 3 state ... 22 starttime ... 26 startcode,
+    /* "pid (comm) S ...": comm may hold spaces and parentheses, so the last
+     * ')' ends it; fields after it: 3 state ... 22 starttime ... 26 startcode,
      * 27 endcode, 28 startstack (proc(5)) */
     uint64_t fields[29] = {0};
     int field = 2;
@@ -171,4 +147,11 @@ int proc_identity_read(int pid, struct proc_identity *out)
     int rc = proc_identity_reread(fd, out);
     close(fd);
     return rc;
+}
+
+int proc_alive(int pid)
+{
+    struct proc_identity identity;
+    return proc_identity_read(pid, &identity) == 0 && identity.state != 0 &&
+           identity.state != 'Z' && identity.state != 'X';
 }
