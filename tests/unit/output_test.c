@@ -438,15 +438,17 @@ static struct profile pool_profile(void)
 }
 
 static const struct contention_options pool_options = {100, 5};
+/* The options the two writers below render with (render() takes no options). */
+static const struct contention_options *contention_options_used = &pool_options;
 
 static int contention_text(FILE *out, const struct profile *profile)
 {
-    return contention_text_write(out, profile, &pool_options);
+    return contention_text_write(out, profile, contention_options_used);
 }
 
 static int contention_json(FILE *out, const struct profile *profile)
 {
-    return contention_json_write(out, profile, &pool_options);
+    return contention_json_write(out, profile, contention_options_used);
 }
 
 static void test_frame_text_process(void)
@@ -727,18 +729,6 @@ static void test_task_cycles_are_found_once(void)
     check(dump_task_cycles(&dump, cycles, 16) == 0, "dump_task_cycles(&dump, cycles, 16) == 0");
 }
 
-static const struct contention_options stuck_options = {100, 0.5};
-
-static int contention_stuck_text(FILE *out, const struct profile *profile)
-{
-    return contention_text_write(out, profile, &stuck_options);
-}
-
-static int contention_stuck_json(FILE *out, const struct profile *profile)
-{
-    return contention_json_write(out, profile, &stuck_options);
-}
-
 /* Two threads each waiting 1 s for a lock the other holds, the holder found on
  * every other tick only (the sampler searches at most 200 ticks a second): one
  * stretch each, not a hundred, and the cycle named. */
@@ -763,8 +753,11 @@ static void test_lock_cycle_of_two_stuck_threads(void)
                               .thread_count = 2, .stacks = stacks, .stack_count = 4,
                               .timeline = timeline, .timeline_count = 200, .samples = 200,
                               .rate_hz = 100, .duration_s = 1, .mode = "wall"};
-    char *text = render(contention_stuck_text, &profile);
-    char *json = render(contention_stuck_json, &profile);
+    static const struct contention_options stuck_options = {100, 0.5};
+    contention_options_used = &stuck_options;
+    char *text = render(contention_text, &profile);
+    char *json = render(contention_json, &profile);
+    contention_options_used = &pool_options;
     check(text && strstr(text, "deadlock: threads waiting for locks held by each other: "
                                "alpha -> beta -> alpha\n"),
           "lock cycle: text");
