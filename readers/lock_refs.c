@@ -9,12 +9,12 @@
  *     Python), 3.14+ `stackpointer`; elsewhere every slot is searched (a slot
  *     above the top can hold a stale pointer: the topmost lock wins);
  *   - 3.14+ stack slots are _PyStackRef: the low bits are tags;
- *   - _thread.RLock keeps its owner's ident at offset 24 (<=3.13 rlock_owner,
- *     3.14+ _PyRecursiveMutex.thread), 0 when not owned;
- *   - <=3.12 _thread.lock and _thread.RLock keep their PyThread_type_lock at
- *     offset 16: a malloc'ed sem_t, whose first word is the futex a waiter
- *     sleeps on (glibc, 64-bit); 3.13+ locks are PyMutex (waiters sleep on a
- *     futex of their own);
+ *   - _thread.RLock keeps its owner's ident (layout rlock_owner: <=3.13
+ *     rlock_owner, 3.14+ _PyRecursiveMutex.thread), 0 when not owned;
+ *   - <=3.12 _thread.lock and _thread.RLock keep a PyThread_type_lock (layout
+ *     lock_semaphore): a malloc'ed sem_t, whose first word is the futex a
+ *     waiter sleeps on (glibc, 64-bit); 3.13+ locks are PyMutex (waiters
+ *     sleep on a futex of their own);
  *   - builtin_function_or_method (PyCFunctionObject) keeps __self__ at 24. */
 #include "lock_refs.h"
 
@@ -214,8 +214,9 @@ static void values_classify(struct remote *mem, const struct layout *l, struct l
         if (round == 1) {
             size_t known = value_count;
             for (size_t v = 0; v < known; v++)
-                if (values[v].kind == KIND_CFUNCTION && plausible_object(values[v].words[3]))
-                    value_find(values[v].words[3], 1);
+                if (values[v].kind == KIND_CFUNCTION &&
+                    plausible_object(values[v].words[CFUNCTION_SELF_OFFSET / 8]))
+                    value_find(values[v].words[CFUNCTION_SELF_OFFSET / 8], 1);
             first = known;
         }
         for (size_t v = first; v < value_count; v++)
