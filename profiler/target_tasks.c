@@ -31,8 +31,8 @@ void target_tasks_close(struct target *target)
 void target_tasks_look(struct target *target)
 {
     struct asyncio_reader *r = &target->asyncio;
-    if (r->tasks_dict != 0 || target->interp == 0)
-        return; /* found: asyncio never rebinds its task collections */
+    if (r->collections_final || target->interp == 0)
+        return; /* found after asyncio.tasks' import: they are never rebound again */
     uint64_t now = monotonic_ns();
     if (target->asyncio_looked_ns != 0 && now - target->asyncio_looked_ns < TARGET_ASYNCIO_LOOK_NS)
         return;

@@ -10,8 +10,10 @@
  *             interpreter's list when their thread exits) and the running one
  *             in tstate->asyncio_running_task; _scheduled_tasks/_eager_tasks
  *             only hold tasks of other classes (pure-Python ones).
- * Each module-level collection is found once through sys.modules and kept:
- * asyncio never rebinds them.  A task is either a C TaskObj (task_layout.h)
+ * Each module-level collection is found through sys.modules and kept once
+ * asyncio.tasks has finished importing: the module's body first binds the
+ * pure-Python collections, then, at its end, replaces them with _asyncio's, so
+ * a look during that import would keep a set no task ever enters.  A task is either a C TaskObj (task_layout.h)
  * or a Python object whose attributes we read by name. */
 #include "tasks.h"
 
@@ -53,25 +55,50 @@ void asyncio_reader_init(struct asyncio_reader *r, struct python_runtime *runtim
     }
 }
 
+/* 1 when the module whose __dict__ is `dict` has finished importing:
+ * importlib sets module.__spec__._initializing to True before it runs the
+ * module's body and back to False after (Lib/importlib/_bootstrap.py,
+ * _load_unlocked, 3.8-3.15).  Unreadable or not a bool False: 0. */
+static int module_import_finished(struct remote *mem, const struct layout *l, uint64_t dict)
+{
+    uint64_t spec = dict_get_str(mem, l, dict, "__spec__");
+    uint64_t flag = spec ? instance_attr(mem, l, spec, "_initializing") : 0;
+    uint64_t type = 0, value = 1;
+    char name[8];
+    if (flag == 0 || remote_read_ptr(mem, flag + l->object_type, &type) != 0 ||
+        type_name_read(mem, l, type, name, sizeof name) != 0 || strcmp(name, "bool") != 0 ||
+        long_read(mem, l, flag, &value) != 0)
+        return 0;
+    return value == 0;
+}
+
 void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *mem,
                             struct python_runtime *runtime, uint64_t interp)
 {
     const struct layout *l = r->layout;
-    if (r->tasks_dict != 0)
+    if (r->collections_final)
         return;
-    uint64_t modules = 0;
-    if (interp == 0 || remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 ||
-        modules == 0)
-        return;
-    uint64_t module = dict_get_str(mem, l, modules, "asyncio.tasks");
-    uint64_t dict = module ? module_dict(mem, l, module) : 0;
-    if (dict == 0)
-        return;
+    if (r->tasks_dict == 0) {
+        uint64_t modules = 0;
+        if (interp == 0 || remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 ||
+            modules == 0)
+            return;
+        uint64_t module = dict_get_str(mem, l, modules, "asyncio.tasks");
+        r->tasks_dict = module ? module_dict(mem, l, module) : 0;
+        if (r->tasks_dict == 0)
+            return;
+    }
+    /* Read before the names: a finished import read first cannot be followed by
+     * names still rebound. */
+    int finished = module_import_finished(mem, l, r->tasks_dict);
+    uint64_t dict = r->tasks_dict;
     uint64_t weak = dict_get_str(mem, l, dict, l->minor >= 12 ? "_scheduled_tasks" : "_all_tasks");
     r->weak_tasks = weak ? instance_attr(mem, l, weak, "data") : 0;
     r->eager_tasks = l->minor >= 12 ? dict_get_str(mem, l, dict, "_eager_tasks") : 0;
     r->current_tasks = dict_get_str(mem, l, dict, "_current_tasks");
-    r->tasks_dict = dict;
+    if (!finished)
+        return; /* looked again on the next refresh */
+    r->collections_final = 1;
     /* 3.14+: asyncio.tasks imported _asyncio, so its debug offsets are mapped now:
      * read them once (the compiled-in table stays if the section is not found). */
     if (runtime->minor >= 14 && !r->overlay_tried) {

@@ -77,6 +77,7 @@ struct asyncio_reader {
     int have_layout;             /* 0: this version has no known C Task layout */
     int overlay_tried;           /* 3.14+: .AsyncioDebug looked for (once) */
     uint64_t tasks_dict;         /* asyncio.tasks.__dict__, 0 until asyncio is imported */
+    int collections_final;       /* asyncio.tasks finished importing: the three below stay */
     uint64_t weak_tasks;         /* _all_tasks (<=3.11) / _scheduled_tasks (3.12+) WeakSet */
     uint64_t eager_tasks;        /* 3.12+ _eager_tasks set */
     uint64_t current_tasks;      /* _current_tasks dict {loop: task} */

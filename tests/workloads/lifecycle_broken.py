@@ -22,7 +22,10 @@ Not bugs: the main task waits with a deadline (asyncio.wait_for(stop.wait(), ...
 before 3.12 runs stop.wait() in an unnamed task of its own); "parent", "orphan-child",
 "producer" and the work-N tasks only ever await asyncio.sleep. At the end every task is
 cancelled, the queued items return at once and every thread is joined.
+asyncio is imported with a pause inside asyncio.tasks (pause_in_asyncio_import.py): the
+tasks must be found anyway.
 """
+import pause_in_asyncio_import  # noqa: F401  (before asyncio, see the docstring)
 import asyncio
 import concurrent.futures
 import json
