@@ -35,7 +35,7 @@ static const char usage_text[] =
     "\n"
     "record options:\n"
     "  -p, --pid PID          attach to a running process\n"
-    "  -r, --rate HZ          samples per second (default 100, up to 100000)\n"
+    "  -r, --rate HZ          samples per second (default 100, up to 1000000)\n"
     "  -d, --duration SEC     stop after SEC seconds (default: until Ctrl-C or exit)\n"
     "  -o, --output FILE      write here (default: standard output)\n"
     "  -f, --format FMT       collapsed | svg | speedscope | pprof | chrome | raw\n"
@@ -264,8 +264,8 @@ int options_parse(int argc, char **argv, struct options *o)
             o->pid = (int)pid;
         } else if (option_is(arg, "-r", "--rate", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
-            if (parse_number(value, 0.1, 100000, &o->rate_hz) != 0)
-                return options_fail("invalid rate '%s': give samples per second, 0.1 to 100000",
+            if (parse_number(value, 0.1, 1000000, &o->rate_hz) != 0)
+                return options_fail("invalid rate '%s': give samples per second, 0.1 to 1000000",
                                     value ? value : "");
         } else if (option_is(arg, "-d", "--duration", &len)) {
             const char *value = option_value(argc, argv, &i, arg, len);
@@ -487,4 +487,17 @@ enum output_format options_output_format(const struct options *o, int i)
 enum output_format options_format(const struct options *o)
 {
     return options_output_format(o, 0);
+}
+
+int options_states_used(const struct options *o)
+{
+    if (o->mode == MODE_CPU || o->filter_states || o->contention || o->check_lifecycle)
+        return 1;
+    int outputs = o->output_count > 0 ? o->output_count : 1; /* none: stdout */
+    for (int i = 0; i < outputs; i++) {
+        enum output_format format = options_output_format(o, i);
+        if (format != FORMAT_COLLAPSED && format != FORMAT_SPEEDSCOPE)
+            return 1;
+    }
+    return 0;
 }

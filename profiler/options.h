@@ -78,6 +78,11 @@ int options_parse(int argc, char **argv, struct options *options);
 
 /* The format -o implies (or the explicit one). */
 enum output_format options_format(const struct options *options);
+/* 1 when something this run writes or checks shows thread states: --mode cpu,
+ * --state, --contention, --check-lifecycle, or an output other than collapsed
+ * and speedscope (SVG colours, pprof and Chrome labels, .pcp).  When nothing
+ * does, the sampler skips the /proc reads that classify them. */
+int options_states_used(const struct options *options);
 /* The format of output i (the -f format, else from its extension). */
 enum output_format options_output_format(const struct options *options, int i);
 /* The format named by -f's argument, FORMAT_DEFAULT when unknown. */

@@ -131,17 +131,9 @@ static int sampler_state(struct target *target, char sched, const struct blockin
     return states[activity];
 }
 
-/* PYCONC_NO_STATES=1 (for scripts/bench only): skip the /proc reads that
- * classify thread states, to measure what they cost.  Samples are "unknown". */
-static int sampler_states_off(void)
-{
-    static int off = -1;
-    if (off < 0) {
-        const char *value = getenv("PYCONC_NO_STATES");
-        off = value && *value && strcmp(value, "0") != 0;
-    }
-    return off;
-}
+/* Whether samples get a state (options_states_used), set when sampling starts:
+ * the two /proc reads per thread are a third of a sample's cost. */
+static int sampler_classify = 1;
 
 /* --native: the thread's native stack merged into its Python frames (ids,
  * outermost first, count given), in place; returns the new count.  A stack
@@ -172,7 +164,7 @@ static int sampler_thread(struct target *target, const struct options *options,
     static unsigned char entry[FRAMES_MAX_DEPTH + 1]; /* --native: where runs start */
     static uint64_t shim[FRAMES_MAX_DEPTH + 1];       /* ...and their entry shims */
     uint64_t native = target_native_tid(target, thread);
-    int classify = options->mode == MODE_CPU || !sampler_states_off();
+    int classify = sampler_classify;
     struct blocking_call call = {.number = -1};
     char sched = native != 0 && classify ? sampler_sched(target, options, (int)native, &call) : 0;
     if (options->mode == MODE_CPU && native != 0 && sched != 'R')
@@ -407,6 +399,7 @@ int sampler_run(struct target *target, const struct options *options, struct sto
     static uint32_t pauses[SAMPLER_PAUSES];
     memset(stats, 0, sizeof *stats);
     stats->pauses = pauses;
+    sampler_classify = options_states_used(options);
     if (proc_identity_read(target->pid, &sampler_identity) != 0)
         memset(&sampler_identity, 0, sizeof sampler_identity);
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL); /* default 50 µs slack blurs high rates */
