@@ -56,7 +56,7 @@ e2e-test: pyconc-prof
 test: deps pythons
 	$(MAKE) all
 	$(MAKE) unit-test
-	$(MAKE) fuzz FUZZ_SECONDS=30
+	$(MAKE) fuzz FUZZ_SECONDS=20
 	$(MAKE) e2e-test
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (not the
