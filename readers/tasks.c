@@ -13,8 +13,9 @@
  * Each module-level collection is found through sys.modules and kept once
  * asyncio.tasks has finished importing: the module's body first binds the
  * pure-Python collections, then, at its end, replaces them with _asyncio's, so
- * a look during that import would keep a set no task ever enters.  A task is either a C TaskObj (task_layout.h)
- * or a Python object whose attributes we read by name. */
+ * a look during that import would keep a set no task ever enters.  A task is
+ * either a C TaskObj (task_layout.h) or a Python object whose attributes we
+ * read by name. */
 #include "tasks.h"
 
 #include <stdio.h>
@@ -78,20 +79,21 @@ void asyncio_reader_refresh(struct asyncio_reader *r, int pid, struct remote *me
     const struct layout *l = r->layout;
     if (r->collections_final)
         return;
-    if (r->tasks_dict == 0) {
-        uint64_t modules = 0;
-        if (interp == 0 || remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 ||
-            modules == 0)
-            return;
-        uint64_t module = dict_get_str(mem, l, modules, "asyncio.tasks");
-        r->tasks_dict = module ? module_dict(mem, l, module) : 0;
-        if (r->tasks_dict == 0)
-            return;
+    /* Looked up again until final: an import that fails drops the module. */
+    uint64_t modules = 0;
+    if (interp == 0 || remote_read_ptr(mem, interp + l->interp_modules, &modules) != 0 ||
+        modules == 0)
+        return;
+    uint64_t module = dict_get_str(mem, l, modules, "asyncio.tasks");
+    uint64_t dict = module ? module_dict(mem, l, module) : 0;
+    r->tasks_dict = dict;
+    if (dict == 0) {
+        r->weak_tasks = r->eager_tasks = r->current_tasks = 0;
+        return;
     }
     /* Read before the names: a finished import read first cannot be followed by
      * names still rebound. */
-    int finished = module_import_finished(mem, l, r->tasks_dict);
-    uint64_t dict = r->tasks_dict;
+    int finished = module_import_finished(mem, l, dict);
     uint64_t weak = dict_get_str(mem, l, dict, l->minor >= 12 ? "_scheduled_tasks" : "_all_tasks");
     r->weak_tasks = weak ? instance_attr(mem, l, weak, "data") : 0;
     r->eager_tasks = l->minor >= 12 ? dict_get_str(mem, l, dict, "_eager_tasks") : 0;
