@@ -123,6 +123,11 @@ void target_close(struct target *target)
 /* The interpreter and its GIL rarely move (never, without subinterpreters):
  * look them up again only now and then, or after a failed read. */
 #define TARGET_INTERP_RECHECK 256
+/* 3.12+ makes the GIL (interp->ceval.gil) just after the interpreter, and a
+ * command we launch is caught in between in a third of launches: until the GIL
+ * is known, look again every few ticks (two reads), or the GIL holder and
+ * gil-wait stay unknown for the first 256 ticks. */
+#define TARGET_INTERP_RECHECK_NO_GIL 4
 
 static int target_find_interpreter(struct target *target)
 {
@@ -273,7 +278,8 @@ static size_t target_plan_ahead(struct target *target)
 int target_read_threads(struct target *target)
 {
     struct remote *mem = &target->live.base;
-    if ((target->interp == 0 || ++target->interp_age > TARGET_INTERP_RECHECK) &&
+    unsigned recheck = target->gil ? TARGET_INTERP_RECHECK : TARGET_INTERP_RECHECK_NO_GIL;
+    if ((target->interp == 0 || ++target->interp_age > recheck) &&
         target_find_interpreter(target) != 0)
         return -1;
     target->thread_guess->along_count = target_plan_ahead(target); /* may move target->ahead */
