@@ -263,8 +263,10 @@ int sampler_sample(struct target *target, const struct options *options, struct 
         if (options->group_tasks || options->check_lifecycle)
             sampler_tasks_begin(target, options, store, stats);
         /* lock holders need every thread's frames: not in --mode cpu, which
-         * keeps no lock-wait sample */
-        lock_watch_begin(&target->locks, stats->tick_ns, options->mode != MODE_CPU);
+         * keeps no lock-wait sample, nor when states are not classified (no
+         * sample is lock-wait then) */
+        lock_watch_begin(&target->locks, stats->tick_ns,
+                         sampler_classify && options->mode != MODE_CPU);
         for (size_t i = 0; i < target->thread_count; i++)
             if (sampler_thread(target, options, store, stats, i) != 0) {
                 result = -1;
