@@ -11,7 +11,8 @@
  *     io-wait and sleeping samples, with the threads involved;
  *   - under record --subprocesses, per process and per worker pool
  *     (contention_process.c), and each thread's pid.
- * Per-tick figures need the timeline; without one they are left out. */
+ * Per-tick figures need the timeline; without one they are left out.  They
+ * use the ticks taken on time: a late one is not a random instant. */
 #include "contention.h"
 
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "json.h"
 #include "profile_index.h"
 #include "stream.h"
+#include "tick_timing.h"
 
 #define CONTENTION_TOP 10
 
@@ -56,6 +58,7 @@ struct contention {
     struct sites gil_holders;        /* innermost frame of the holder while others waited */
     /* GIL figures: ticks (per process under process roots); wall_ticks: whole ticks */
     uint64_t ticks, ticks_held, ticks_waited, running_sum, wall_ticks;
+    uint64_t late_ticks; /* whole ticks left out of them: woken late (tick_timing.h) */
     int per_tick;
     struct loop_report loops;
     struct trends trends;
@@ -167,8 +170,17 @@ static const struct profile_process *contention_process_at(const struct profile 
 static int contention_by_tick(struct contention *c)
 {
     const struct profile *p = c->profile;
+    uint64_t on_time;
+    if (tick_on_time_limit(p, &on_time) != 0)
+        return -1;
     for (size_t at = 0; at < p->timeline_count;) {
         uint64_t time = p->timeline[at].time_ns;
+        if (tick_lateness(p, time) > on_time) {
+            while (at < p->timeline_count && p->timeline[at].time_ns == time)
+                at++;
+            c->late_ticks++;
+            continue;
+        }
         uint64_t running = 0;
         while (at < p->timeline_count && p->timeline[at].time_ns == time) {
             const struct profile_process *process = contention_process_at(p, at);
@@ -492,6 +504,9 @@ int contention_text_write(FILE *file, const struct profile *p,
                       p->process_roots ? "process ticks" : "ticks", share(c.ticks_waited, c.ticks),
                       p->process_roots ? " (all processes)" : "",
                       c.wall_ticks ? (double)c.running_sum / (double)c.wall_ticks : 0.0);
+        if (c.late_ticks)
+            sticky_printf(&out, "  (%llu ticks woken late left out: their instant is not random)\n",
+                          (unsigned long long)c.late_ticks);
         text_sites(&out, &c, "functions holding the GIL while others waited (share of ticks)",
                    &c.gil_holders, c.ticks);
     }
@@ -695,10 +710,11 @@ int contention_json_write(FILE *file, const struct profile *p,
     if (c.per_tick)
         sticky_printf(&out,
                       ",\"gil\":{\"ticks\":%llu,\"held_percent\":%.3f,\"waited_percent\":%.3f,"
-                      "\"parallelism\":%.3f}",
+                      "\"parallelism\":%.3f,\"late_ticks\":%llu}",
                       (unsigned long long)c.ticks, share(c.ticks_held, c.ticks),
                       share(c.ticks_waited, c.ticks),
-                      c.wall_ticks ? (double)c.running_sum / (double)c.wall_ticks : 0.0);
+                      c.wall_ticks ? (double)c.running_sum / (double)c.wall_ticks : 0.0,
+                      (unsigned long long)c.late_ticks);
     if (c.per_tick)
         json_sites(&out, &c, "gil_holders", &c.gil_holders, c.ticks);
     json_sites(&out, &c, "lock_wait_sites", &c.waits[STATE_LOCK_WAIT], p->samples);

@@ -807,11 +807,55 @@ static void test_task_tree_shows_a_shared_task_once(void)
     free(text);
 }
 
+/* Ticks woken late are left out of the GIL figures (output/tick_timing.h):
+ * 90 ticks 50 µs after their grid point see the GIL held, 10 ticks 2 ms
+ * late see it free.  When every tick is equally late none is left out. */
+static void test_gil_figures_leave_late_ticks_out(void)
+{
+    static const struct profile_thread threads[] = {{11, "hot", 1}, {12, "cold", 2}};
+    static const struct profile_frame frames[] = {{"burn", "/srv/app.py", 3}};
+    static const uint32_t f[] = {0};
+    static const struct profile_stack stacks[] = {{0, 1, f, 90, STATE_RUNNING, 1, NULL, 0},
+                                                  {1, 1, f, 90, STATE_GIL_WAIT, 0, NULL, 0},
+                                                  {0, 1, f, 10, STATE_GIL_WAIT, 0, NULL, 0},
+                                                  {1, 1, f, 10, STATE_RUNNING, 0, NULL, 0}};
+    static struct profile_sample timeline[200];
+    struct profile profile = {.frames = frames, .frame_count = 1, .threads = threads,
+                              .thread_count = 2, .stacks = stacks, .stack_count = 4,
+                              .timeline = timeline, .timeline_count = 200, .samples = 200,
+                              .rate_hz = 200, .duration_s = 0.5, .mode = "wall"};
+    for (int uniform = 0; uniform < 2; uniform++) {
+        for (uint32_t tick = 0; tick < 100; tick++) {
+            int late = tick % 10 == 9;
+            uint64_t at = (uint64_t)tick * 5000000u + (late || uniform ? 2000000u : 50000u);
+            timeline[2 * tick] = (struct profile_sample){at, late ? 2u : 0u};
+            timeline[2 * tick + 1] = (struct profile_sample){at, late ? 3u : 1u};
+        }
+        char *json = render(contention_json, &profile);
+        char *text = render(contention_text, &profile);
+        if (!uniform) {
+            check(json && strstr(json, "\"gil\":{\"ticks\":90,\"held_percent\":100.000,"
+                                       "\"waited_percent\":100.000,\"parallelism\":1.000,"
+                                       "\"late_ticks\":10}"),
+                  "late ticks: out of the GIL figures");
+            check(text && strstr(text, "(10 ticks woken late left out"), "late ticks: said");
+        } else {
+            check(json && strstr(json, "\"gil\":{\"ticks\":100,\"held_percent\":90.000,") &&
+                      strstr(json, "\"late_ticks\":0}"),
+                  "ticks all equally late: none left out");
+            check(text && !strstr(text, "woken late"), "no late ticks: nothing said");
+        }
+        free(json);
+        free(text);
+    }
+}
+
 int main(int argc, char **argv)
 {
     test_task_tree_shows_a_shared_task_once();
     test_task_cycles_are_found_once();
     test_lock_cycle_of_two_stuck_threads();
+    test_gil_figures_leave_late_ticks_out();
     test_svg_colours_bars_by_state();
     test_frame_text_forms();
     test_frame_text_truncates_like_snprintf();
