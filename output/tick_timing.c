@@ -1,6 +1,7 @@
 /* tick_timing.c - which ticks of a recording were taken on time (see tick_timing.h). */
 #include "tick_timing.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* Below this period the sampler wakes early and spins to the deadline
@@ -9,9 +10,13 @@
 
 #define TICK_SLACK_NS 100000ull /* what a healthy wake-up may add to twice the median */
 
+/* The sampler's period, 0 when the rate is missing or absurd (a .pcp is input
+ * from a file: 1e9 / rate must fit a uint64_t). */
 static uint64_t tick_period(const struct profile *p)
 {
-    return p->rate_hz > 0 ? (uint64_t)(1e9 / p->rate_hz) : 0;
+    if (!isfinite(p->rate_hz) || p->rate_hz <= 1e-6 || p->rate_hz >= 2e9)
+        return 0;
+    return (uint64_t)(1e9 / p->rate_hz);
 }
 
 uint64_t tick_lateness(const struct profile *p, uint64_t time_ns)
